@@ -1,0 +1,4 @@
+import CZlib
+import CPNG
+import CJPEG
+let zlibVersionString = String(cString: zlibVersion())

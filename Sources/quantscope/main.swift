@@ -1,0 +1,2 @@
+import CNCurses
+print("quantscope: under construction \(qs_lines())")
