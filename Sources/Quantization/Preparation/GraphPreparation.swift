@@ -3,11 +3,11 @@ import QuantCore
 /// A model ready for calibration: a float graph a float engine can run, and
 /// the layers that quantscope quantizes.
 public struct PreparedModel: Sendable, Equatable {
-    /// The prepared graph. Batch normalization that could be folded is gone
-    /// (its Conv or Gemm now writes the normalization's output value), and
-    /// every other node is kept, including fused `Relu` and `Clip` nodes:
-    /// a float engine runs them as usual, and `QuantizableLayer.activation`
-    /// records that the integer engine applies them as a clamp.
+    /// The prepared graph. A folded batch normalization is gone, and its Conv
+    /// or Gemm now writes the normalization's output value. Every other node
+    /// is kept, fused `Relu` and `Clip` nodes included, so a float engine
+    /// runs them as usual; `QuantizableLayer.activation` records that the
+    /// integer engine applies them as a clamp of the layer's output.
     public var model: Model
     /// Layers in graph order.
     public var layers: [QuantizableLayer]
@@ -21,7 +21,7 @@ public struct PreparedModel: Sendable, Equatable {
         self.floatNodes = floatNodes
     }
 
-    /// The layer called `name`, if any.
+    /// Finds the layer called `name`.
     public func layer(named name: String) -> QuantizableLayer? {
         layers.first { $0.name == name }
     }
@@ -89,21 +89,21 @@ struct PreparationState {
         graph.outputs.contains { $0.name == value }
     }
 
-    /// Whether `value` is read only by node `reader` (in one or more of its
+    /// Checks that `value` is read only by node `reader` (in one or more of its
     /// input slots) and is not a graph output.
     func isReadOnly(_ value: String, by reader: Int) -> Bool {
         readers(of: value) == [reader] && !isGraphOutput(value)
     }
 
-    /// The float elements of initializer `name`, or nil when it is not a
-    /// float32 initializer.
+    /// Returns the float elements of initializer `name`, or nil when it is
+    /// not a float32 initializer.
     func floatInitializer(_ name: String) -> [Float]? {
         guard !name.isEmpty, let tensor = graph.initializers[name], case .float32(let values) = tensor.data
         else { return nil }
         return values
     }
 
-    /// An initializer name that is not yet used, starting from `base`.
+    /// Returns `base`, or `base_2`, `base_3`, ... when that name is taken.
     func unusedInitializerName(_ base: String) -> String {
         var candidate = base
         var suffix = 2
@@ -137,7 +137,7 @@ struct PreparationState {
     }
 }
 
-/// What one prepared-graph node has absorbed.
+/// Record of the nodes one prepared-graph node has absorbed, and notes for its layer.
 struct NodeRecord {
     var layerName: String
     var coveredNodes: [String]

@@ -124,7 +124,7 @@ extension GraphPreparation {
         return nil
     }
 
-    /// Number of output channels: M of a Conv weight `[M, C/group, k...]`,
+    /// Returns the number of output channels: M of a Conv weight `[M, C/group, k...]`,
     /// N of a Gemm weight `[K, N]` (or `[N, K]` with `transB = 1`).
     static func outputChannelCount(of writer: Node, state: PreparationState) throws(GraphPreparationError) -> Int {
         let shape = state.graph.initializers[writer.inputs[1]]?.shape ?? []
@@ -155,8 +155,9 @@ extension GraphPreparation {
         return values.map(Double.init)
     }
 
-    /// The bias each output channel receives before normalization: Conv's
-    /// `B`, or Gemm's `beta * C` with a one-element C broadcast; 0 if absent.
+    /// Computes the bias each output channel receives before normalization:
+    /// Conv's `B`, or Gemm's `beta * C` with a one-element C broadcast, and
+    /// 0 when the node has no bias.
     private static func biasValues(of writer: Node, channels: Int,
                                    state: PreparationState) throws(GraphPreparationError) -> [Double] {
         guard writer.inputs.count > 2, let bias = state.floatInitializer(writer.inputs[2]) else {
@@ -166,7 +167,7 @@ extension GraphPreparation {
         return (0..<channels).map { factor * Double(bias.count == 1 ? bias[0] : bias[$0]) }
     }
 
-    /// `weight` with every element of output channel c (index c on
+    /// Returns `weight` with every element of output channel c (index c on
     /// `channelAxis`) multiplied by `scale[c]`.
     private static func scaled(_ weight: Tensor, channelAxis: Int, by scale: [Double]) -> Tensor {
         guard case .float32(let values) = weight.data else { return weight }

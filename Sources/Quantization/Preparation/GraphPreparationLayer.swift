@@ -52,7 +52,7 @@ public struct QuantizableLayer: Sendable, Equatable {
     }
 }
 
-/// What a quantizable layer computes.
+/// Operation of a quantizable layer.
 public enum LayerKind: String, Sendable, Equatable, CaseIterable, CustomStringConvertible {
     /// `Conv` with `group = 1`.
     case convolution

@@ -82,8 +82,8 @@ extension GraphPreparation {
         return layer
     }
 
-    /// Conv with `group` groups and weight `[M, C/group, k...]`: depthwise
-    /// when each group sees one input channel, grouped otherwise.
+    /// Classifies a Conv with `group` groups and weight `[M, C/group, k...]`:
+    /// depthwise when each group reads one input channel, grouped otherwise.
     private static func convolutionKind(_ node: Node, weightShape: [Int]) throws(GraphPreparationError) -> LayerKind {
         let groups = try node.intAttribute("group", default: 1)
         if groups <= 1 { return .convolution }
@@ -136,10 +136,10 @@ extension GraphPreparation {
         }
     }
 
-    /// Reads the clamp of a `Relu` or `Clip`. Clip's bounds are the `min` and
-    /// `max` attributes before opset 11 and optional constant inputs 1 and 2
-    /// from opset 11 on; an absent bound is infinite. A model without a
-    /// default-domain opset is read as opset 11 or later.
+    /// Reads the clamp of a `Relu` or `Clip`. Before opset 11, Clip's bounds
+    /// are its `min` and `max` attributes. From opset 11 on they are the
+    /// optional constant inputs 1 and 2. An absent bound is infinite, and a
+    /// model without a default-domain opset is read as opset 11 or later.
     static func activation(of node: Node, opset: Int64?,
                            state: PreparationState) throws(GraphPreparationError) -> Result<FusedActivation, NotFused> {
         if node.opType == "Relu" { return .success(.relu) }

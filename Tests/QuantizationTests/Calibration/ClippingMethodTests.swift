@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 @testable import Quantization
 
@@ -74,6 +75,49 @@ final class ClippingMethodTests: XCTestCase {
         XCTAssertGreaterThan(range.upper, 2)
         XCTAssertLessThan(range.lower, -2)
         XCTAssertGreaterThan(range.lower, -4)
+    }
+
+    func testMSEMatchesGaussianOracle() throws {
+        var observer = ActivationObserver(tensorName: "x")
+        observer.observe(gaussianSamples(count: 200_000, seed: 3))
+
+        for bits in [2, 3, 4] {
+            let range = try observer.clipRange(method: .mse, bitWidth: bits)
+            let expected = optimalGaussianClip(bitWidth: bits)
+            XCTAssertEqual(Double(range.upper), expected, accuracy: 0.1, "bits \(bits)")
+            XCTAssertEqual(Double(range.lower), -expected, accuracy: 0.1, "bits \(bits)")
+        }
+
+        // At 8 bits the error curve is flat near its minimum and only about
+        // 20 of the samples lie beyond 3.7, so the clip moves with the sample.
+        // Its exact expected error must still be close to the optimum.
+        let range = try observer.clipRange(method: .mse, bitWidth: 8)
+        let optimum = gaussianClipError(clip: optimalGaussianClip(bitWidth: 8), bitWidth: 8)
+        XCTAssertLessThan(gaussianClipError(clip: Double(range.upper), bitWidth: 8), optimum * 1.1)
+        XCTAssertLessThan(gaussianClipError(clip: -Double(range.lower), bitWidth: 8), optimum * 1.1)
+    }
+
+    /// Exact expected squared error of clipping a standard normal to
+    /// [-t, t] and rounding to 2^bits levels:
+    ///
+    ///     E(t) = 2 * ((1 + t^2) * Q(t) - t * phi(t)) + (1 - 2 * Q(t)) * S^2 / 12,
+    ///     S = 2t / (2^bits - 1),  Q(t) = erfc(t / sqrt 2) / 2.
+    private func gaussianClipError(clip t: Double, bitWidth: Int) -> Double {
+        let tail = erfc(t / 2.0.squareRoot()) / 2
+        let density = exp(-t * t / 2) / (2 * Double.pi).squareRoot()
+        let step = 2 * t / Double((1 << bitWidth) - 1)
+        return 2 * ((1 + t * t) * tail - t * density) + (1 - 2 * tail) * step * step / 12
+    }
+
+    /// The t minimizing `gaussianClipError`, on a grid of step 0.001.
+    private func optimalGaussianClip(bitWidth: Int) -> Double {
+        var best = (error: Double.infinity, clip: 0.0)
+        for index in 1...8000 {
+            let t = Double(index) / 1000
+            let error = gaussianClipError(clip: t, bitWidth: bitWidth)
+            if error < best.error { best = (error, t) }
+        }
+        return best.clip
     }
 
     func testMSERangeIsNoWorseThanMinMax() throws {
