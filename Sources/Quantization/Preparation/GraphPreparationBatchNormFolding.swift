@@ -84,6 +84,9 @@ extension GraphPreparation {
     private static func reasonNotToFold(_ normalization: Node, at index: Int, into writer: Node,
                                         state: PreparationState) throws(GraphPreparationError) -> String? {
         let input = normalization.inputs[0]
+        guard let output = normalization.outputs.first, !output.isEmpty else {
+            return "it has no output"
+        }
         if writer.outputs.first != input {
             return "it reads output \(input), not the first output of \(writer.displayName)"
         }

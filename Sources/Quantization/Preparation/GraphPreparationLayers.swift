@@ -16,7 +16,7 @@ extension GraphPreparation {
             if nodes[index].opType == "MatMul", layer.bias == nil, let addIndex = biasAdd(after: index, state: state) {
                 let add = nodes[addIndex]
                 layer.bias = add.inputs.first { state.graph.initializers[$0] != nil }
-                layer.output = add.outputs[0]
+                layer.output = add.outputs.first ?? layer.output
                 layer.nodes.append(add.displayName)
                 absorbed.insert(addIndex)
             }
@@ -74,8 +74,9 @@ extension GraphPreparation {
         case "GlobalAveragePool": layer.kind = .globalAveragePool
         case "Concat": layer.kind = .concat
         case "Flatten", "Reshape":
+            guard let data = node.inputs.first, !data.isEmpty else { return nil }
             layer.kind = .reshape
-            layer.inputs = [node.inputs[0]]
+            layer.inputs = [data]
         default:
             return nil
         }
@@ -99,7 +100,7 @@ extension GraphPreparation {
         let readers = state.readers(of: output)
         guard readers.count == 1, !state.isGraphOutput(output) else { return nil }
         let add = state.graph.nodes[readers[0]]
-        guard add.opType == "Add", isDefaultDomain(add), add.inputs.count == 2,
+        guard add.opType == "Add", isDefaultDomain(add), add.inputs.count == 2, add.outputs.first?.isEmpty == false,
               let channels = state.graph.initializers[matMul.inputs[1]]?.shape.last,
               let other = add.inputs.first(where: { $0 != output }),
               let bias = state.graph.initializers[other], bias.elementType == .float32,
@@ -119,6 +120,7 @@ extension GraphPreparation {
         }
         guard let readerIndex = activationReaders.first else { return }
         let reader = state.graph.nodes[readerIndex]
+        guard let activatedOutput = reader.outputs.first, !activatedOutput.isEmpty else { return }
 
         guard readers.count == 1, !state.isGraphOutput(layer.output) else {
             layer.notes.append("\(reader.opType) \(reader.displayName) is not fused: the output \(layer.output) "
@@ -128,7 +130,7 @@ extension GraphPreparation {
         switch try activation(of: reader, opset: opset, state: state) {
         case .success(let activation):
             layer.activation = activation
-            layer.output = reader.outputs[0]
+            layer.output = activatedOutput
             layer.nodes.append(reader.displayName)
             absorbed.insert(readerIndex)
         case .failure(let reason):

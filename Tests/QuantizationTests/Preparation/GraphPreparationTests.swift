@@ -128,6 +128,32 @@ final class GraphPreparationTests: XCTestCase {
         XCTAssertEqual(layer.foldedBatchNormalizations, ["bn"])
     }
 
+    func testConvWithoutBiasGetsFoldedBias() throws {
+        let nodes = [
+            Node(name: "conv", opType: "Conv", inputs: ["x", "w"], outputs: ["c"]),
+            Node(name: "bn", opType: "BatchNormalization", inputs: ["c", "gamma", "beta", "mean", "var"],
+                 outputs: ["y"], attributes: ["epsilon": .float(0)]),
+        ]
+        let initializers: [String: Tensor] = [
+            "w": Tensor(shape: [1, 1, 1, 1], floats: [3]),
+            "gamma": Tensor(shape: [1], floats: [2]),
+            "beta": Tensor(shape: [1], floats: [1]),
+            "mean": Tensor(shape: [1], floats: [0.5]),
+            "var": Tensor(shape: [1], floats: [0.25]),
+        ]
+        let model = Model(graph: Graph(nodes: nodes, initializers: initializers,
+                                       inputs: [ValueInfo(name: "x", shape: nil)], outputs: [ValueInfo(name: "y", shape: nil)]))
+
+        let prepared = try GraphPreparation.prepare(model)
+        let conv = prepared.model.graph.nodes[0]
+
+        // s = 2 / sqrt(0.25) = 4, w' = 12, b' = 1 + 4 * (0 - 0.5) = -1
+        XCTAssertEqual(conv.inputs, ["x", "w_folded", "conv_bias_folded"])
+        XCTAssertEqual(try prepared.model.graph.initializers["w_folded"]?.floats(), [12])
+        XCTAssertEqual(try prepared.model.graph.initializers["conv_bias_folded"]?.floats(), [-1])
+        XCTAssertEqual(prepared.model.graph.initializerOrder, ["w_folded", "conv_bias_folded"], "originals dropped, folded ones appended")
+    }
+
     func testBatchNormWithSecondReaderStays() throws {
         let prepared = try GraphPreparation.prepare(convBatchNormModel(extraReader: true))
         let graph = prepared.model.graph
@@ -306,6 +332,22 @@ final class GraphPreparationTests: XCTestCase {
         XCTAssertEqual(dense.output, "logits")
         XCTAssertEqual(dense.nodes, ["matmul", "bias_add"])
         XCTAssertEqual(prepared.floatNodes, ["softmax"])
+    }
+
+    func testMalformedNodesDoNotCrash() throws {
+        let nodes = [
+            Node(name: "conv", opType: "Conv", inputs: ["x", "w"], outputs: ["c"]),
+            Node(name: "bn", opType: "BatchNormalization", inputs: ["c", "w", "w", "w", "w"], outputs: []),
+            Node(name: "relu", opType: "Relu", inputs: ["c"], outputs: []),
+            Node(name: "flatten", opType: "Flatten", inputs: [], outputs: ["f"]),
+        ]
+        let model = Model(graph: Graph(nodes: nodes, initializers: ["w": Tensor(shape: [1, 1, 1, 1], floats: [1])],
+                                       inputs: [ValueInfo(name: "x", shape: nil)]))
+
+        let prepared = try GraphPreparation.prepare(model)
+        XCTAssertEqual(prepared.model.graph.nodes.count, 4)
+        XCTAssertEqual(prepared.layers.map(\.name), ["conv"])
+        XCTAssertEqual(prepared.floatNodes, ["bn", "relu", "flatten"])
     }
 
     func testGemmWithComputedWeightIsFloatNode() throws {
