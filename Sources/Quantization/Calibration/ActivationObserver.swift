@@ -30,8 +30,9 @@ public struct ActivationObserver: Sendable, Equatable {
         observe(try batch.floats(tensorName))
     }
 
-    /// The clip range chosen by `method` for `bitWidth`-bit quantization.
-    /// `bitWidth` matters only to `mse` and `kl`, but is checked for all.
+    /// Computes the clip range that `method` chooses for `bitWidth`-bit
+    /// quantization. Only `mse` and `kl` use `bitWidth`, but every method
+    /// checks it.
     public func clipRange(method: CalibrationMethod, bitWidth: Int = 8) throws(CalibrationError) -> ClipRange {
         guard CalibrationError.supportedBitWidths.contains(bitWidth) else { throw .invalidBitWidth(bitWidth) }
         let range: ClipRange?

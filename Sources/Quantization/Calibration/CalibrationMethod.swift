@@ -1,5 +1,5 @@
-/// How a tensor's clip range `[a, b]` is chosen from its calibration data.
-/// Each case is implemented by the type named in its comment.
+/// Method that chooses a tensor's clip range `[a, b]` from its calibration
+/// data. The type named in each case's comment implements it.
 public enum CalibrationMethod: Sendable, Equatable, Hashable, CustomStringConvertible {
     /// Observed minimum and maximum (`MinMaxObserver`).
     case minMax

@@ -3,7 +3,7 @@
 /// minimum, maximum, sum and sum of squares of every finite value seen.
 ///
 /// Bin `i` covers `[lowerBound + i * w, lowerBound + (i + 1) * w)` with
-/// `w = (upperBound - lowerBound) / binCount`; the last bin also holds
+/// `w = (upperBound - lowerBound) / binCount`. The last bin also contains
 /// `upperBound`.
 ///
 /// Growing the range: the first batch sets the range to its own
@@ -96,8 +96,8 @@ public struct Histogram: Sendable, Equatable {
         max = Swift.max(max ?? batchMax, batchMax)
     }
 
-    /// A first batch whose values are all equal gets a range of width
-    /// `max(|v|, 1) * 2^-10` starting at `v`, so the bin width is never 0.
+    /// Sets the range from the first batch. When all its values equal `v`,
+    /// the range is `[v, v + max(|v|, 1) * 2^-10]`, so the bin width is never 0.
     private mutating func setInitialRange(lower: Double, upper: Double) {
         lowerBound = lower
         upperBound = upper > lower ? upper : lower + Swift.max(Swift.abs(lower), 1) * 0x1p-10
@@ -119,7 +119,7 @@ public struct Histogram: Sendable, Equatable {
         }
     }
 
-    /// Counts spread over `targetBinCount` equal bins on `[lower, upper]`,
+    /// Spreads the counts over `targetBinCount` equal bins on `[lower, upper]`,
     /// assuming values are uniform inside each source bin: a source bin
     /// gives each target bin the fraction of its width that overlaps it.
     /// Mass outside `[lower, upper]` is dropped.
@@ -147,8 +147,8 @@ public struct Histogram: Sendable, Equatable {
         return target
     }
 
-    /// The counts summed into `targetBinCount` groups of adjacent bins, for
-    /// drawing; group `g` covers bins `g * binCount / targetBinCount` up to
+    /// Sums the counts into `targetBinCount` groups of adjacent bins, for
+    /// drawing. Group `g` covers bins `g * binCount / targetBinCount` up to
     /// `(g + 1) * binCount / targetBinCount` (exclusive). The range is
     /// unchanged. A `targetBinCount` at or above `binCount` returns the counts.
     public func downsampled(to targetBinCount: Int) -> [Int] {
@@ -161,7 +161,7 @@ public struct Histogram: Sendable, Equatable {
         }
     }
 
-    /// Value below which `fraction` (0...1) of the binned values lie,
+    /// Computes the value below which `fraction` (0...1) of the binned values lie,
     /// interpolating linearly inside the bin where the cumulative count
     /// crosses `fraction * count`, and clamped to the exact `[min, max]`.
     /// Nil when the histogram is empty.

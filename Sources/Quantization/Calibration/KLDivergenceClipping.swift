@@ -23,9 +23,9 @@ import Foundation
 /// is the histogram's mass on `[0, max]`, the negative tail the mirrored mass
 /// on `[min, 0]`, each spread over `N` bins assuming values are uniform
 /// inside a source bin. When the data has both signs, each tail gets
-/// `L = 2^(bits - 1)` levels (128 at 8 bits, the positive half that TensorRT
-/// uses); when it has one sign, that side gets all `L = 2^bits - 1` levels
-/// and the other bound is the data's own extreme. This picks the two
+/// `L = 2^(bits - 1)` levels, which is 128 at 8 bits, the positive half that
+/// TensorRT uses. When the data has one sign, that side gets all
+/// `L = 2^bits - 1` levels and the other bound is the data's own extreme. This picks the two
 /// thresholds independently, so the range may be asymmetric.
 ///
 /// NOTE: when `L > N` (13 bits and more with 2048 bins) there is nothing to

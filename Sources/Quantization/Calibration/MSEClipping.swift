@@ -10,19 +10,19 @@
 /// are taken on the histogram, with values spread uniformly inside each bin
 /// (so a bin cut by a threshold contributes its cut part exactly).
 ///
-/// The search is exhaustive over a grid: `a` over `binCount + 1` evenly
-/// spaced points from `min(lowerBound, 0)` to 0 and `b` likewise from 0 to
-/// `max(upperBound, 0)`, both ends chosen independently, so a single far
-/// outlier on one side does not shrink the other side. Suffix sums make each
-/// pair O(1).
+/// The search is exhaustive over a grid. `a` takes `binCount + 1` evenly
+/// spaced points from `min(lowerBound, 0)` to 0, and `b` likewise from 0 to
+/// `max(upperBound, 0)`. The two ends are chosen independently, so a far
+/// outlier on one side does not shrink the other side. Prefix and suffix
+/// sums make each pair O(1).
 ///
 /// The answer depends on the number of values: a lone outlier costs its
 /// full squared distance when clipped, while keeping it widens S for every
 /// value. At 8 bits a single outlier is clipped only among roughly a million
 /// values or more.
 public enum MSEClipping {
-    /// The optimal range for `bitWidth` bits, or nil when `histogram` is
-    /// empty. `bitWidth` must be positive.
+    /// Finds the optimal range for `bitWidth` bits. Returns nil when
+    /// `histogram` is empty or `bitWidth` is not positive.
     public static func range(of histogram: Histogram, bitWidth: Int) -> ClipRange? {
         guard histogram.count > 0, bitWidth > 0 else { return nil }
         let tails = TailSums(histogram)
@@ -50,9 +50,8 @@ public enum MSEClipping {
         return ClipRange(lower: Float(best.lower), upper: Float(best.upper))
     }
 
-    /// The expected squared clipping error for the fixed range `[lower,
-    /// upper]` and `bitWidth` bits, per the formula above; for tests and for
-    /// showing how far a chosen range is from the optimum.
+    /// Computes `E(a, b)` above for a given range and `bitWidth` bits, so
+    /// that tests and reports can show how far a range is from the optimum.
     public static func expectedSquaredError(of histogram: Histogram, range: ClipRange, bitWidth: Int) -> Double {
         let tails = TailSums(histogram)
         let lower = Double(range.lower)

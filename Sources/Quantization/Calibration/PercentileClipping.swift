@@ -15,8 +15,8 @@ public enum PercentileClipping {
         percentile.isFinite && percentile > 50 && percentile <= 100
     }
 
-    /// The clip range of `histogram` at `percentile`, or nil when it is empty.
-    /// An invalid percentile is clamped into (50, 100].
+    /// Computes the clip range of `histogram` at `percentile`, or nil when
+    /// the histogram is empty. An invalid percentile is clamped into (50, 100].
     public static func range(of histogram: Histogram, percentile: Double) -> ClipRange? {
         let clamped = percentile.isFinite ? Swift.min(Swift.max(percentile, 50), 100) : 100
         let tail = (100 - clamped) / 100

@@ -55,6 +55,8 @@ public struct WeightStatistics: Sendable, Equatable {
 public enum WeightStatisticsError: Error, Equatable, CustomStringConvertible {
     case notFloat(tensor: String, elementType: ElementType)
     case invalidChannelAxis(tensor: String, axis: Int, shape: [Int])
+    /// A layer names a weight that is not an initializer of the graph.
+    case missingWeight(layer: String, tensor: String)
 
     public var description: String {
         switch self {
@@ -62,6 +64,8 @@ public enum WeightStatisticsError: Error, Equatable, CustomStringConvertible {
             return "weight '\(tensor)' has element type \(elementType); only float32 weights can be calibrated"
         case .invalidChannelAxis(let tensor, let axis, let shape):
             return "output channel axis \(axis) is not an axis of weight '\(tensor)' with shape \(shape)"
+        case .missingWeight(let layer, let tensor):
+            return "layer '\(layer)' reads weight '\(tensor)', which is not an initializer of the graph"
         }
     }
 }
