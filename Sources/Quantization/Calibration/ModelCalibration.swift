@@ -42,8 +42,8 @@ public struct ModelCalibration: Sendable, Equatable {
     }
 
     /// Records one batch. `values` maps tensor names to the values a float
-    /// run computed; names that are not observed are ignored, and observed
-    /// names missing from `values` are left unchanged.
+    /// run computed. Names that are not observed are ignored, and an observed
+    /// name missing from `values` keeps its state.
     public mutating func observe(_ values: [String: Tensor]) throws(TensorError) {
         for name in activationNames {
             guard let tensor = values[name] else { continue }
