@@ -1,0 +1,36 @@
+import Foundation
+
+/// SplitMix64, so that synthetic calibration data is the same on every run.
+struct SeededGenerator: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var mixed = state
+        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
+        return mixed ^ (mixed >> 31)
+    }
+}
+
+/// Standard normal samples by the Box-Muller transform.
+func gaussianSamples(count: Int, seed: UInt64) -> [Float] {
+    var generator = SeededGenerator(seed: seed)
+    var samples: [Float] = []
+    samples.reserveCapacity(count)
+    while samples.count < count {
+        let u1 = Double.random(in: Double.ulpOfOne..<1, using: &generator)
+        let u2 = Double.random(in: 0..<1, using: &generator)
+        let radius = (-2 * log(u1)).squareRoot()
+        samples.append(Float(radius * cos(2 * Double.pi * u2)))
+        if samples.count < count { samples.append(Float(radius * sin(2 * Double.pi * u2))) }
+    }
+    return samples
+}
+
+func uniformSamples(count: Int, in range: ClosedRange<Float>, seed: UInt64) -> [Float] {
+    var generator = SeededGenerator(seed: seed)
+    return (0..<count).map { _ in Float.random(in: range, using: &generator) }
+}
