@@ -55,6 +55,10 @@ public enum ONNXReader {
             throw cursor.invalid("IR version \(model.irVersion) is not supported; "
                                  + "convert the model to IR version 3 or later with onnx.version_converter")
         }
+        guard !model.opsetImports.isEmpty else {
+            throw cursor.invalid("opset_import is empty, so the operator versions are unknown; "
+                                 + "re-export the model with its opset version set")
+        }
         return model
     }
 
