@@ -26,7 +26,7 @@ enum ONNXGraphDecoding {
             case 5:
                 let index = graph.initializerOrder.count
                 var tensorCursor = try cursor.message(field, element: "\(path).initializer[\(index)]")
-                let name = try tensorCursor.peekString(8)
+                let name = tensorCursor.peekString(8)
                 tensorCursor = ONNXMessageCursor(tensorCursor.reader, source: cursor.source,
                                                  element: "\(path).initializer '\(name)'")
                 let (_, tensor) = try ONNXTensorDecoding.decode(tensorCursor)
@@ -68,7 +68,7 @@ enum ONNXGraphDecoding {
             case 5:
                 var attributeCursor = try cursor.message(field, element: "\(start.element).attribute[\(attributeCount)]")
                 attributeCount += 1
-                let name = try attributeCursor.peekString(1)
+                let name = attributeCursor.peekString(1)
                 attributeCursor = ONNXMessageCursor(attributeCursor.reader, source: cursor.source,
                                                     element: "\(start.element).attribute '\(name)'")
                 let value = try attribute(attributeCursor, depth: depth)

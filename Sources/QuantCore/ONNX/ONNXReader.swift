@@ -65,7 +65,7 @@ public enum ONNXReader {
     /// Decodes a serialized standalone `TensorProto`.
     public static func decodeTensor(_ bytes: [UInt8], source: String) throws(ModelLoadError) -> (name: String, tensor: Tensor) {
         let cursor = ONNXMessageCursor(ProtobufReader(bytes), source: source, element: "tensor")
-        let name = try cursor.peekString(8)
+        let name = cursor.peekString(8)
         return try ONNXTensorDecoding.decode(
             ONNXMessageCursor(cursor.reader, source: source, element: "tensor '\(name)'"))
     }

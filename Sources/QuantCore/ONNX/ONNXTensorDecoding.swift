@@ -90,7 +90,7 @@ enum ONNXTensorDecoding {
                 throw .tensorDataMismatch(source: source, element: element, tensor: name,
                                           expectedElements: count, actualElements: available, field: field)
             }
-            data = try decodeTyped(start, as: elementType, count: count, tensor: name)
+            data = try decodeTyped(start, as: elementType, count: count)
         }
 
         do {
@@ -193,8 +193,8 @@ enum ONNXTensorDecoding {
     }
 
     /// Decodes the typed repeated field of `type`, which holds `count` values.
-    private static func decodeTyped(_ start: ONNXMessageCursor, as type: ElementType, count: Int,
-                                    tensor name: String) throws(ModelLoadError) -> TensorData {
+    private static func decodeTyped(_ start: ONNXMessageCursor, as type: ElementType,
+                                    count: Int) throws(ModelLoadError) -> TensorData {
         var cursor = start
         var floats: [Float] = []
         var integers: [Int64] = []
