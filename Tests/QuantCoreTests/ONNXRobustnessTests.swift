@@ -77,9 +77,9 @@ final class ONNXRobustnessTests: XCTestCase {
         return writer.bytes
     }
 
-    /// A model whose graph nests `depth` If nodes, each holding the next
-    /// graph in a GRAPH attribute. Built back to front so that the cost is
-    /// linear in `depth`.
+    /// Builds a model whose graph nests `depth` If nodes, each holding the next
+    /// graph in a GRAPH attribute, back to front so that the cost is linear
+    /// in `depth`.
     static func nestedGraphModel(depth: Int) -> [UInt8] {
         var reversed: [UInt8] = []  // the innermost graph is empty
         for _ in 0..<depth {
@@ -246,11 +246,46 @@ final class ONNXRobustnessTests: XCTestCase {
         }
     }
 
+    func testOversizedFileIsRejectedUnread() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("large-\(UUID().uuidString).onnx")
+        XCTAssertTrue(FileManager.default.createFile(atPath: url.path, contents: nil))
+        defer { try? FileManager.default.removeItem(at: url) }
+        // A sparse file: its size is set without writing 2 GiB.
+        let handle = try FileHandle(forWritingTo: url)
+        try handle.truncate(atOffset: UInt64(ONNXReader.maxFileSize) + 1)
+        try handle.close()
+        XCTAssertThrowsError(try ONNXReader.readModel(at: url.path)) { error in
+            XCTAssertEqual(error as? ModelLoadError,
+                           .fileTooLarge(path: url.path, size: ONNXReader.maxFileSize + 1, limit: ONNXReader.maxFileSize))
+        }
+    }
+
+    func testUnnamedAttributeTensorErrorNamesAttribute() {
+        let tensor = ONNXTensorDecodingTests.tensorProto(dims: [-1], type: 1, name: "")
+        var attribute = ProtobufWriter()
+        attribute.writeString(1, "value")
+        attribute.writeBytes(5, tensor)
+        attribute.writeInt64(20, 4)
+        var node = ProtobufWriter()
+        node.writeString(4, "Constant")
+        node.writeBytes(5, attribute.bytes)
+        XCTAssertThrowsError(try ONNXReader.decodeModel(Self.model(node: node.bytes), source: "m.onnx")) { error in
+            XCTAssertEqual(error as? ModelLoadError,
+                           .negativeDimension(source: "m.onnx", element: "graph.node[0].attribute 'value'",
+                                              tensor: "", dims: [-1]))
+            XCTAssertEqual(String(describing: error),
+                           "m.onnx: graph.node[0].attribute 'value' has a negative dimension in [-1]")
+        }
+    }
+
     func testTensorFileIsNotAModel() throws {
         let path = ONNXReaderFixtureTests.fixturePath("test_conv_with_strides_padding/test_data_set_0/input_0.pb")
+        // The tensor's data_type (field 2, a varint) lands on the model's
+        // producer_name (field 2, a string) at byte 8.
         XCTAssertThrowsError(try ONNXReader.readModel(at: path)) { error in
-            XCTAssertTrue(String(describing: error).contains("decodeTensor") || String(describing: error).contains("invalid"),
-                          String(describing: error))
+            XCTAssertEqual(error as? ModelLoadError,
+                           .malformed(source: path, element: "model",
+                                      problem: ProtobufError.unexpectedWireType(.varint, field: 2, offset: 8).description))
         }
     }
 }

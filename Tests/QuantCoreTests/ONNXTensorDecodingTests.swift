@@ -4,7 +4,7 @@ import XCTest
 /// Tensors stored in the typed repeated fields (`float_data`, `int32_data`,
 /// `int64_data`) rather than `raw_data`, and tensors the reader rejects.
 final class ONNXTensorDecodingTests: XCTestCase {
-    /// A `TensorProto` with `dims`, `data_type` and `name`; `body` adds the data.
+    /// Builds a `TensorProto` with `dims`, `data_type` and `name`, and `body` adds the data.
     static func tensorProto(dims: [Int64], type: Int32, name: String = "t",
                             body: (inout ProtobufWriter) -> Void = { _ in }) -> [UInt8] {
         var writer = ProtobufWriter()
@@ -124,7 +124,7 @@ final class ONNXTensorDecodingTests: XCTestCase {
     }
 
     func testClaimBeyondDataIsRejectedEvenBelowLimit() {
-        // 2^30 elements are under the limit but the message holds 8 bytes.
+        // 2^30 elements are under the limit but the message contains 8 bytes.
         let bytes = Self.tensorProto(dims: [1 << 30], type: 7) { $0.writePackedInt64s(7, [1, 2]) }
         expectError(bytes) { error in
             XCTAssertEqual(error, .tensorDataMismatch(source: "test.pb", element: "tensor 't'", tensor: "t",

@@ -58,7 +58,7 @@ public enum ModelLoadError: Error, Equatable, CustomStringConvertible {
                 + "elements, more than the limit of \(limit); the file is corrupt"
         case .tensorDataMismatch(let source, let element, let tensor, let expected, let actual, let field):
             return "\(source): \(ModelLoadError.subject(element, tensor)) needs \(expected) elements for its dims, "
-                + "but \(field) holds \(actual); the file is corrupt"
+                + "but \(field) contains \(actual); the file is corrupt"
         case .nestingTooDeep(let source, let element, let limit):
             return "\(source): \(element): subgraphs are nested more than \(limit) levels deep"
         case .writeFailed(let path, let reason):
@@ -66,9 +66,11 @@ public enum ModelLoadError: Error, Equatable, CustomStringConvertible {
         }
     }
 
-    /// The element path, followed by the tensor name unless the path ends with it.
+    /// Returns the element path, followed by the tensor name unless the name
+    /// is empty or the path already ends with it.
     static func subject(_ element: String, _ tensor: String) -> String {
-        element.hasSuffix("'\(tensor)'") ? element : "\(element) (tensor '\(tensor)')"
+        if tensor.isEmpty || element.hasSuffix("'\(tensor)'") { return element }
+        return "\(element) (tensor '\(tensor)')"
     }
 
     /// Name of an ONNX `TensorProto.DataType` number.

@@ -92,9 +92,9 @@ enum ONNXGraphDecoding {
         static let sparseTensors: Int32 = 12, typeProto: Int32 = 13, typeProtos: Int32 = 14
     }
 
-    /// Decodes an attribute. Its kind comes from the `type` field; files
-    /// older than IR version 3 may omit it, and then the kind is that of the
-    /// first value field present.
+    /// Decodes an attribute. Its kind comes from the `type` field. Files
+    /// older than IR version 3 may omit that field, and then the kind is that
+    /// of the first value field present.
     static func attribute(_ start: ONNXMessageCursor, depth: Int) throws(ModelLoadError) -> Attribute {
         var cursor = start
         let path = start.element

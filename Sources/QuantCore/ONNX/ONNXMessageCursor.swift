@@ -62,7 +62,7 @@ struct ONNXMessageCursor {
         } catch { throw malformed(error) }
     }
 
-    /// The range of a length-delimited payload, without copying it.
+    /// Returns the range of a length-delimited payload, without copying it.
     mutating func range(_ field: ProtobufField) throws(ModelLoadError) -> Range<Int> {
         do {
             try reader.expect(field, .lengthDelimited)
@@ -70,7 +70,7 @@ struct ONNXMessageCursor {
         } catch { throw malformed(error) }
     }
 
-    /// A cursor over a nested message, reporting errors under `element`.
+    /// Returns a cursor over a nested message that reports errors under `element`.
     mutating func message(_ field: ProtobufField, element: String) throws(ModelLoadError) -> ONNXMessageCursor {
         let payload = try range(field)
         return ONNXMessageCursor(ProtobufReader(reader.bytes, range: payload), source: source, element: element)

@@ -143,8 +143,8 @@ enum ONNXTensorDecoding {
     }
 
     /// Counts the values of one occurrence of a varint field and moves past
-    /// it. A packed run holds one value per byte without the continuation
-    /// bit; a run that ends mid-varint is reported when it is decoded.
+    /// it. A packed run contains one value per byte without the continuation
+    /// bit. A run that ends inside a varint is rejected here.
     private static func countVarints(_ field: ProtobufField,
                                      _ cursor: inout ONNXMessageCursor) throws(ModelLoadError) -> Int {
         switch field.wireType {
@@ -192,20 +192,20 @@ enum ONNXTensorDecoding {
         }
     }
 
-    /// Decodes the typed repeated field of `type`, which holds `count` values.
+    /// Decodes the typed repeated field of `type`, which contains `count` values.
     private static func decodeTyped(_ start: ONNXMessageCursor, as type: ElementType,
                                     count: Int) throws(ModelLoadError) -> TensorData {
         var cursor = start
         var floats: [Float] = []
         var integers: [Int64] = []
-        let wanted: Int
+        let dataField: Int
         switch type {
-        case .float32: wanted = Field.floatData; floats.reserveCapacity(count)
-        case .int64: wanted = Field.int64Data; integers.reserveCapacity(count)
-        default: wanted = Field.int32Data; integers.reserveCapacity(count)
+        case .float32: dataField = Field.floatData; floats.reserveCapacity(count)
+        case .int64: dataField = Field.int64Data; integers.reserveCapacity(count)
+        default: dataField = Field.int32Data; integers.reserveCapacity(count)
         }
         while let field = try cursor.nextField() {
-            guard field.number == wanted else { try cursor.skip(field); continue }
+            guard field.number == dataField else { try cursor.skip(field); continue }
             if type == .float32 {
                 try cursor.appendFloats(field, to: &floats)
             } else {
@@ -213,7 +213,7 @@ enum ONNXTensorDecoding {
             }
         }
 
-        // int32_data holds int32 values; narrower types must fit their range.
+        // int32_data contains int32 values, and narrower types must fit their range.
         func narrowed<T: FixedWidthInteger>(_: T.Type, _ typeName: String) throws(ModelLoadError) -> [T] {
             var values: [T] = []
             values.reserveCapacity(integers.count)
