@@ -5,7 +5,7 @@
 /// `int64_data` for int64, and `int32_data` for int32, int8, uint8, bool and
 /// float16 (whose bit pattern is stored in the low 16 bits). The dims are
 /// checked first, and the element count they claim is compared with the
-/// data the message really holds before any element array is allocated.
+/// data the message contains before any element array is allocated.
 enum ONNXTensorDecoding {
     /// Largest element count accepted in one tensor (2^31).
     static let maxElements = 1 << 31
@@ -16,7 +16,6 @@ enum ONNXTensorDecoding {
         static let segment = 3
         static let floatData = 4
         static let int32Data = 5
-        static let stringData = 6
         static let int64Data = 7
         static let name = 8
         static let rawData = 9
@@ -24,7 +23,7 @@ enum ONNXTensorDecoding {
         static let dataLocation = 14
     }
 
-    /// Decodes the `TensorProto` under `cursor`.
+    /// Decodes the `TensorProto` that `start` covers.
     static func decode(_ start: ONNXMessageCursor) throws(ModelLoadError) -> (name: String, tensor: Tensor) {
         var cursor = start
         var dims: [Int64] = []
