@@ -64,6 +64,29 @@ final class ONNXRobustnessTests: XCTestCase {
         XCTAssertGreaterThan(errorCount, 0)
     }
 
+    func testDamagedTensorFilesNeverCrash() throws {
+        var generator = SeededGenerator(state: 7)
+        let files = ["test_qlinearconv/test_data_set_0/input_0.pb",
+                     "test_conv_with_strides_padding/test_data_set_0/output_0.pb",
+                     "test_cast_FLOAT16_to_FLOAT/test_data_set_0/input_0.pb"]
+        for file in files {
+            let path = ONNXReaderFixtureTests.fixturePath(file)
+            let original = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+            // A TensorProto has no required field, so a prefix that ends at a
+            // field boundary may decode. The test checks only for a clean outcome.
+            for length in 0..<original.count {
+                _ = try? ONNXReader.decodeTensor(Array(original[..<length]), source: file)
+            }
+            for _ in 0..<500 {
+                var bytes = original
+                let index = Int.random(in: 0..<bytes.count, using: &generator)
+                bytes[index] = UInt8.random(in: 0...255, using: &generator)
+                _ = try? ONNXReader.decodeTensor(bytes, source: file)
+            }
+            XCTAssertNoThrow(try ONNXReader.decodeTensor(original, source: file))
+        }
+    }
+
     // MARK: Deep nesting
 
     /// Appends `prefix` to a message that is being built back to front.
