@@ -297,7 +297,7 @@ final class ONNXRobustnessTests: XCTestCase {
                            .negativeDimension(source: "m.onnx", element: "graph.node[0].attribute 'value'",
                                               tensor: "", dims: [-1]))
             XCTAssertEqual(String(describing: error),
-                           "m.onnx: graph.node[0].attribute 'value' has a negative dimension in [-1]")
+                           "m.onnx: graph.node[0].attribute 'value' has a negative dimension in [-1]; the file is corrupt")
         }
     }
 
