@@ -79,7 +79,7 @@ private final class SimulatedCalibration: @unchecked Sendable {
         self.finished = finished
     }
 
-    /// The latest progress and whether the run finished, clearing the finished flag.
+    /// Returns the latest progress and whether the run finished, and clears the finished flag.
     func take() -> (progress: Double?, finished: Bool) {
         lock.lock()
         defer { lock.unlock() }

@@ -61,7 +61,8 @@ final class KeyTableTests: XCTestCase {
             XCTAssertEqual(matching.count, 1, binding.help)
             XCTAssertEqual(matching.first?.term.trimmingCharacters(in: .whitespaces), binding.keyLabel(glyphs: .ascii))
         }
-        XCTAssertTrue(lines.contains { $0.text == "Glossary" && $0.role == .header })
+        let glossaryTitle = lines.first { $0.text == "Glossary" }
+        XCTAssertEqual(glossaryTitle?.role, .header)
         XCTAssertTrue(lines.contains { $0.text == "The zero-point." })
     }
 
@@ -104,5 +105,21 @@ final class KeyTableTests: XCTestCase {
         var grid = Grid(width: width, height: 1)
         KeyBar(table: sampleTable).render(into: &grid, area: grid.bounds, glyphs: glyphs)
         return (grid.renderPlainText(), grid)
+    }
+}
+
+final class EffectTests: XCTestCase {
+    func testMapRequestConvertsNestedRequests() {
+        let effect: Effect<Int> = .batch([.recompute(2), .message("m"), .batch([.recompute(5), .quit])])
+        let mapped = effect.mapRequest { "layer \($0)" }
+        var host = ScreenHost(screen: DemoScreen(), size: Size(width: 80, height: 24), glyphs: .ascii)
+        let response = host.apply(mapped.mapRequest { _ in DemoScreen.Request.recalibrate(layer: 0) })
+        XCTAssertEqual(response.requests.count, 2)
+        XCTAssertTrue(response.shouldQuit)
+        XCTAssertEqual(host.message, Message("m"))
+        guard case .batch(let effects) = mapped, case .recompute(let first) = effects[0] else {
+            return XCTFail("\(mapped)")
+        }
+        XCTAssertEqual(first, "layer 2")
     }
 }

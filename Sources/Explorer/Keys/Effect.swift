@@ -23,3 +23,21 @@ public enum Effect<Request: Sendable>: Sendable {
     /// Several effects, carried out in order.
     indirect case batch([Effect])
 }
+
+extension Effect {
+    /// Converts the requests with `transform` and keeps everything else, so a
+    /// screen that embeds another can pass its effects on under its own
+    /// request type.
+    public func mapRequest<Other: Sendable>(_ transform: (Request) -> Other) -> Effect<Other> {
+        switch self {
+        case .none: return .none
+        case .redraw: return .redraw
+        case .recompute(let request): return .recompute(transform(request))
+        case .message(let text): return .message(text)
+        case .error(let text): return .error(text)
+        case .showHelp: return .showHelp
+        case .quit: return .quit
+        case .batch(let effects): return .batch(effects.map { $0.mapRequest(transform) })
+        }
+    }
+}

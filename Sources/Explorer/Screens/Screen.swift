@@ -23,7 +23,7 @@ public protocol Screen: Sendable {
     func render(into grid: inout Grid, area: Rect, glyphs: Glyphs)
     /// Applies an action and reports what must happen next.
     mutating func perform(_ action: Action) -> Effect<Request>
-    /// The action a mouse event in the content area stands for, if any.
+    /// Returns the action for a mouse event in the content area, or nil to ignore it.
     func action(for mouse: MouseEvent, area: Rect) -> Action?
 }
 

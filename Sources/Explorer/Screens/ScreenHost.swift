@@ -11,7 +11,7 @@ public struct ScreenHost<S: Screen>: Sendable {
         case scrollUp, scrollDown, pageUp, pageDown, top, bottom, close
     }
 
-    /// What the caller must do after a key.
+    /// The work left to the caller after a key: requests to start, a redraw, or quitting.
     public struct Response: Sendable {
         /// Background work the screen asked for, in order.
         public var requests: [S.Request] = []

@@ -37,7 +37,7 @@ public struct ChartMarker: Hashable, Sendable {
 /// overlap, so the total count is the same at any width. A bar height is
 ///   h = rows * 8 * m / mMax          (linear)
 ///   h = rows * 8 * ln(1 + m) / ln(1 + mMax)   (log)
-/// in eighths of a cell, where m is the column's mass; a non-zero mass is
+/// in eighths of a cell, where m is the column's mass. A non-zero mass is
 /// drawn at least one eighth high so that outliers stay visible.
 public struct HistogramView: Hashable, Sendable {
     public var lowerBound: Double
@@ -59,7 +59,7 @@ public struct HistogramView: Hashable, Sendable {
         self.logScale = logScale
     }
 
-    /// The count mass of `series` in each of `columns` equal columns.
+    /// Distributes the counts of `series` over `columns` equal columns by overlap.
     public func columnMasses(_ series: HistogramSeries, columns: Int) -> [Double] {
         var masses = Array(repeating: 0.0, count: max(0, columns))
         let binCount = series.counts.count
@@ -79,7 +79,7 @@ public struct HistogramView: Hashable, Sendable {
         return masses
     }
 
-    /// The column of a value, or nil outside the range.
+    /// Returns the column of a value, or nil outside the range.
     public func column(of value: Double, width: Int) -> Int? {
         guard width > 0, upperBound > lowerBound, value >= lowerBound, value <= upperBound else { return nil }
         let position = (value - lowerBound) / (upperBound - lowerBound) * Double(width)

@@ -99,7 +99,7 @@ public struct RangeBars: Hashable, Sendable {
         }
     }
 
-    /// The channel index under a screen point, for mouse selection.
+    /// Returns the channel under a screen point, for mouse selection.
     public func channelIndex(at point: Point, area: Rect) -> Int? {
         guard area.contains(point), point.y > area.y else { return nil }
         let offset = Table.visibleOffset(selected: selectedChannel, currentOffset: scrollOffset,

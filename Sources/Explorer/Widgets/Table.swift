@@ -107,7 +107,7 @@ public struct Table: Hashable, Sendable {
         }
     }
 
-    /// The row index under a screen point, for mouse selection.
+    /// Returns the row under a screen point, for mouse selection.
     public func rowIndex(at point: Point, area: Rect) -> Int? {
         guard area.contains(point), point.y > area.y else { return nil }
         let offset = Table.visibleOffset(selected: selectedRow, currentOffset: scrollOffset,

@@ -21,9 +21,9 @@ enum TerminalError: Error, CustomStringConvertible {
 /// The ncurses backend, and the only code that calls ncurses: it draws a
 /// `Grid` with wide characters and turns ncurses input into `Key` values.
 ///
-/// Creating it switches the terminal to the explorer's mode (no echo,
-/// unbuffered keys, keypad and mouse decoding, hidden cursor); `shutdown()`
-/// restores the terminal and is safe to call more than once.
+/// Creating it switches the terminal to the explorer's mode: no echo,
+/// unbuffered keys, keypad and mouse decoding, and a hidden cursor.
+/// `shutdown()` restores the terminal and is safe to call more than once.
 final class NCursesTerminal {
     let glyphs: Glyphs
     let theme: Theme
@@ -88,7 +88,7 @@ final class NCursesTerminal {
             for x in 0 ..< width {
                 let content = grid[x, y]
                 let rendition = renditions[content.role.rawValue]
-                // A cchar_t holds one spacing character plus a few combining ones, zero-terminated.
+                // A cchar_t contains one spacing character plus a few combining ones, zero-terminated.
                 var characters = content.character.unicodeScalars.prefix(4).map { wchar_t(bitPattern: $0.value) }
                 characters.append(0)
                 setcchar(&cell, characters, rendition.attributes, rendition.pair, nil)
@@ -103,7 +103,7 @@ final class NCursesTerminal {
         wrefresh(qs_stdscr())
     }
 
-    /// The next pending key, mouse press or resize, or nil when there is none.
+    /// Reads the next pending key, mouse press or resize; returns nil when there is none.
     func readKey() -> Key? {
         while true {
             var value: wint_t = 0
