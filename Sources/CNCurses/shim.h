@@ -25,6 +25,11 @@ static inline int qs_locale_is_utf8(void) {
     return codeset != NULL && (strcmp(codeset, "UTF-8") == 0 || strcmp(codeset, "utf8") == 0);
 }
 
+// The number of columns a character occupies (POSIX wcwidth). The C library
+// module is built without _XOPEN_SOURCE, which hides glibc's declaration.
+int wcwidth(wchar_t character);
+static inline int qs_wcwidth(wchar_t character) { return wcwidth(character); }
+
 // Attribute and colour-pair macros expand to expressions Swift cannot import.
 static inline attr_t qs_attr_normal(void) { return A_NORMAL; }
 static inline attr_t qs_attr_bold(void) { return A_BOLD; }

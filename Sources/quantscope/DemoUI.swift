@@ -18,9 +18,8 @@ func runDemoUI(arguments: [String]) -> Int32 {
             case "--ascii":
                 glyphs = .ascii
             case "--size":
-                guard let value = remaining.popFirst(), let parsed = parseSize(value) else {
-                    throw DemoUIError.invalidSize(remaining.first ?? "(missing)")
-                }
+                guard let value = remaining.popFirst() else { throw DemoUIError.missingValue("--size") }
+                guard let parsed = parseSize(value) else { throw DemoUIError.invalidSize(value) }
                 size = parsed
             case "--keys":
                 guard let value = remaining.popFirst() else { throw DemoUIError.missingValue("--keys") }

@@ -137,6 +137,16 @@ final class HistogramViewTests: XCTestCase {
         """)
     }
 
+    func testMarkersBeyondRangeShowAsArrows() {
+        let view = HistogramView(lowerBound: 0, upperBound: 4,
+                                 primary: HistogramSeries(name: "f", counts: [1]),
+                                 markers: [ChartMarker(value: -3, kind: .clipBound, label: "lo"),
+                                           ChartMarker(value: 9, kind: .clipBound, label: "hi")])
+        let (_, grid) = capture(width: 6, height: 4) { view.render(into: &$0, area: $1, glyphs: .ascii) }
+        XCTAssertEqual(grid.text(ofRow: 2), "<---->")
+        XCTAssertEqual(grid[0, 2].role, .marker)
+    }
+
     func testLogScaleRaisesSmallCounts() {
         let series = HistogramSeries(name: "f", counts: [10, 100])
         let linear = HistogramView(lowerBound: 0, upperBound: 1, primary: series)
@@ -265,7 +275,7 @@ final class SmallWidgetTests: XCTestCase {
         XCTAssertEqual(text, """
 
                  terminal too small: need 80x24, have 60x20
-                   enlarge the window, or press q to quit
+                       enlarge the window to continue
 
 
         """)

@@ -4,7 +4,7 @@
 ///
 /// Layout, top to bottom: the title row, the screen's content, the message
 /// line and the key bar. Below the screen's minimum size the whole terminal
-/// shows `TooSmallScreen` instead; keys are still dispatched, so `q` quits.
+/// shows `TooSmallScreen` instead; keys are still dispatched, so the quit key works.
 public struct ScreenHost<S: Screen>: Sendable {
     /// Actions of the help overlay.
     public enum HelpAction: Hashable, Sendable {

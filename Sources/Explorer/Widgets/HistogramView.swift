@@ -30,7 +30,8 @@ public struct ChartMarker: Hashable, Sendable {
 ///
 /// Rows of the area, top to bottom: a legend naming what each glyph means,
 /// the chart, an axis line carrying the marker glyphs, and a label row with
-/// the range ends and marker labels.
+/// the range ends and marker labels. A marker beyond the range is drawn as
+/// an arrow at that end of the axis line.
 ///
 /// Each column covers (upperBound - lowerBound) / width of the range and
 /// shows the count mass of the bins overlapping it, in proportion to the
@@ -123,7 +124,15 @@ public struct HistogramView: Hashable, Sendable {
         let axis = area.row(area.height - 2)
         grid.fill(axis, with: glyphs.box.horizontal, role: .dim)
         for marker in markers {
-            guard let column = column(of: marker.value, width: width) else { continue }
+            guard let column = column(of: marker.value, width: width) else {
+                // A marker beyond the range shows as an arrow at that end of the axis.
+                if marker.value < lowerBound {
+                    grid[axis.x, axis.y] = Cell(glyphs.arrowLeft, role: .marker)
+                } else if marker.value > upperBound {
+                    grid[axis.maxX - 1, axis.y] = Cell(glyphs.arrowRight, role: .marker)
+                }
+                continue
+            }
             let glyph = glyphs.glyph(for: marker.kind)
             // Markers run through empty space only, so bars stay readable.
             for row in chart.y ..< chart.maxY where grid[chart.x + column, row].character == " " {

@@ -17,7 +17,7 @@ public struct TooSmallScreen: Hashable, Sendable {
     public func render(into grid: inout Grid, area: Rect, glyphs: Glyphs) {
         grid.fill(area)
         let problem = TextLayout.wrap(text, width: area.width)
-        let hint = TextLayout.wrap("enlarge the window, or press q to quit", width: area.width)
+        let hint = TextLayout.wrap("enlarge the window to continue", width: area.width)
         let lines = problem + hint
         let top = area.y + max(0, (area.height - lines.count) / 2)
         for (index, line) in lines.enumerated() {

@@ -90,6 +90,10 @@ final class NCursesTerminal {
                 let rendition = renditions[content.role.rawValue]
                 // A cchar_t contains one spacing character plus a few combining ones, zero-terminated.
                 var characters = content.character.unicodeScalars.prefix(4).map { wchar_t(bitPattern: $0.value) }
+                if qs_wcwidth(characters[0]) != 1 {
+                    // The grid gives every character one column; a wide or unprintable one would shift the row.
+                    characters = [wchar_t(UInt8(ascii: "?"))]
+                }
                 characters.append(0)
                 setcchar(&cell, characters, rendition.attributes, rendition.pair, nil)
                 if x == current.width - 1, y == current.height - 1 {
