@@ -116,3 +116,44 @@ final class ScreenHostTests: XCTestCase {
         XCTAssertTrue(grid.text(ofRow: 39).hasPrefix("?/F1 Help  q/F10 Quit"))
     }
 }
+
+/// SplitMix64, so the random key sequences are the same on every run.
+private struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+final class ScreenHostRobustnessTests: XCTestCase {
+    func testRandomKeysAndSizesKeepGridSize() {
+        var generator = SeededGenerator(state: 2018)
+        let keys: [Key] = [.up, .down, .pageUp, .pageDown, .home, .end, .tab, .backTab, .space, .escape,
+                           .character("?"), .character("l"), .character("o"), .character("r"), .character("x"),
+                           .function(1), .enter]
+        var host = ScreenHost(screen: DemoScreen(), size: Size(width: 80, height: 24), glyphs: .unicode)
+        for step in 0 ..< 2000 {
+            let key: Key
+            switch Int.random(in: 0 ..< 10, using: &generator) {
+            case 0:
+                key = .resize(Size(width: Int.random(in: 1 ... 140, using: &generator),
+                                   height: Int.random(in: 1 ... 50, using: &generator)))
+            case 1:
+                key = .mouse(MouseEvent(column: Int.random(in: -2 ... 150, using: &generator),
+                                        row: Int.random(in: -2 ... 60, using: &generator),
+                                        button: [.left, .right, .wheelUp, .wheelDown].randomElement(using: &generator)!))
+            default:
+                key = keys.randomElement(using: &generator)!
+            }
+            _ = host.handle(key)
+            let grid = host.render()
+            XCTAssertEqual(grid.size, host.size, "step \(step), key \(key)")
+            XCTAssertTrue((0 ..< host.screen.layers.count).contains(host.screen.selectedLayer), "step \(step)")
+        }
+    }
+}
