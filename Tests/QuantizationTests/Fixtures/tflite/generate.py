@@ -34,6 +34,8 @@ from ai_edge_litert.interpreter import Interpreter, OpResolverType  # noqa: E402
 from tensorflow.lite.python import schema_py_generated as schema  # noqa: E402
 from tensorflow.lite.tools import flatbuffer_utils  # noqa: E402
 
+import integer_reference  # noqa: E402
+
 FORMAT_VERSION = 1
 BASE_SEED = 20181215
 CALIBRATION_SAMPLES = 64
@@ -170,8 +172,10 @@ def convert(case, rng):
     calibration = [sample_inputs(rng, case) for _ in range(CALIBRATION_SAMPLES)]
 
     def representative_dataset():
+        # Keyed by argument name, because the converter does not keep the
+        # argument order for the model inputs.
         for sample in calibration:
-            yield sample
+            yield dict(zip(argument_names, sample))
 
     converter = tf.lite.TFLiteConverter.from_concrete_functions([concrete], module)
     converter.optimizations = [tf.lite.Optimize.DEFAULT]
@@ -331,8 +335,12 @@ def run_case(case):
         interpreter.set_tensor(detail["index"], quantized)
     interpreter.invoke()
 
+    # Kernels add scratch tensors (MEAN does) after the model's own tensors;
+    # their contents are undefined, so only the model's tensors are stored.
     tensors = {}
     for detail in interpreter.get_tensor_details():
+        if detail["index"] >= len(subgraph.tensors):
+            continue
         try:
             value = interpreter.get_tensor(detail["index"])
         except ValueError:
@@ -356,6 +364,17 @@ def run_case(case):
             "outputs": outputs,
             "derived": derive(op_name, options, inputs, outputs, tensors),
         })
+
+    # Recompute each operator from the stored values alone; a mismatch means a
+    # derived parameter (or FORMAT.md's arithmetic) is wrong, so it is fatal.
+    for op in operators:
+        problem = integer_reference.check_operator(op, tensors)
+        if problem == "not modelled":
+            op["python_model_check"] = "not modelled"
+        elif problem is None:
+            op["python_model_check"] = "bit-exact"
+        else:
+            raise AssertionError(f"{case.name}: {op['op']} at {op['position']}: {problem}")
 
     if case.per_tensor_weights:
         for op in operators:
@@ -487,6 +506,26 @@ def concat():
     return build
 
 
+def conv_concat(channels):
+    """Concatenate a block input with a convolution of it (DenseNet style)."""
+    def build(rng):
+        inner = conv2d(channels, channels, 3, 1, "SAME", activation="relu6")(rng)
+
+        def forward(x):
+            return tf.concat([x, inner(x)], axis=3)
+        return forward
+    return build
+
+
+def add_then_concat():
+    """Concatenate an Add result with a plain input: the two have different scales."""
+    def build(rng):
+        def forward(a, b, c):
+            return tf.concat([a + b, c], axis=3)
+        return forward
+    return build
+
+
 SHIFTED = (-0.4, 2.0)  # asymmetric range: the input zero point is far from zero
 
 CASES = [
@@ -540,10 +579,15 @@ CASES = [
     Case("mean_hw_keepdims", "Mean over H and W with keep_dims (global average pool)",
          [(1, 6, 6, 4)], mean_hw(True), [SHIFTED]),
     Case("mean_hw", "Mean over H and W without keep_dims",
-         [(1, 5, 7, 3)], mean_hw(False), [(-1.0, 1.0)]),
+         [(1, 5, 7, 6)], mean_hw(False), [SHIFTED]),
     Case("concatenation_different_scales",
          "Concatenation along channels of two inputs with different scales",
          [(1, 5, 5, 2), (1, 5, 5, 3)], concat(), [(-1.0, 1.0), (-2.0, 6.0)]),
+    Case("conv2d_concatenation", "Conv2D 3x3 SAME ReLU6, then Concatenation with the conv input",
+         [(1, 5, 5, 3)], conv_concat(3), [(-3.0, 3.0)]),
+    Case("add_concatenation", "Add of two inputs, then Concatenation with a third input",
+         [(1, 5, 5, 2), (1, 5, 5, 2), (1, 5, 5, 3)], add_then_concat(),
+         [(-1.0, 1.0), (-2.0, 2.0), (-0.5, 0.5)]),
 ]
 
 
