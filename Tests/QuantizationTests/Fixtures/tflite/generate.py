@@ -136,8 +136,9 @@ class Case:
     """One fixture: a float graph, its input ranges and converter switches."""
 
     def __init__(self, name, description, input_shapes, build, input_ranges=None,
-                 per_tensor_weights=False):
+                 per_tensor_weights=False, scheme="int8"):
         self.name = name
+        self.scheme = scheme
         self.description = description
         self.input_shapes = input_shapes
         self.build = build
@@ -188,6 +189,42 @@ def convert(case, rng):
         # that the weight tensors carry a single scale.
         converter._experimental_disable_per_channel = True
     return converter.convert(), argument_names
+
+
+def convert_uint8(case, rng):
+    """Convert a fake-quantized TF1 graph to a uint8 TFLite flatbuffer.
+
+    The TF1 converter with inference_type=tf.uint8 still emits real uint8
+    kernels (uint8 activations and weights, the scheme of Jacob et al. 2018)
+    when every tensor carries FakeQuant min/max ranges, so no calibration
+    runs: the ranges come from the graph.  Inputs get FakeQuant nodes for
+    their ranges and matching quantized_input_stats, where
+    real = (q - mean) / std_dev.
+    """
+    weights_rng = np.random.default_rng(rng.integers(1 << 31))
+    graph = tf.Graph()
+    with graph.as_default():
+        forward = case.build(weights_rng)
+        argument_names = list(inspect.signature(forward).parameters)
+        placeholders, fake_quantized, stats = [], [], {}
+        for name, shape, (low, high) in zip(argument_names, case.input_shapes,
+                                            case.input_ranges):
+            placeholder = tf.compat.v1.placeholder(tf.float32, shape, name=name)
+            placeholders.append(placeholder)
+            fake_quantized.append(fake_quant(placeholder, low, high))
+            scale = (high - low) / 255.0
+            stats[name] = (-low / scale, 1.0 / scale)
+        output = forward(*fake_quantized)
+        with tf.compat.v1.Session(graph=graph) as session:
+            converter = tf.compat.v1.lite.TFLiteConverter.from_session(
+                session, placeholders, [output])
+            converter.inference_type = tf.uint8
+            converter.quantized_input_stats = stats
+            return converter.convert(), argument_names
+
+
+def fake_quant(tensor, low, high):
+    return tf.quantization.fake_quant_with_min_max_args(tensor, min=low, max=high, num_bits=8)
 
 
 # ---------------------------------------------------------------------------
@@ -259,7 +296,9 @@ def derive(op_name, options, inputs, outputs, tensors):
     out_scale = out["scales"][0]
     out_zero = out["zero_points"][0]
     activation = options.get("fused_activation", "NONE")
-    act_min, act_max = activation_range(activation, out_scale, out_zero)
+    limits = np.iinfo(np.dtype(out["type"]))
+    act_min, act_max = activation_range(activation, out_scale, out_zero,
+                                        int(limits.min), int(limits.max))
     derived = {
         "output_offset": out_zero,
         "output_activation_min": act_min,
@@ -310,7 +349,10 @@ def derive(op_name, options, inputs, outputs, tensors):
 
 def run_case(case):
     rng = np.random.default_rng(case_seed(case.name))
-    flatbuffer, argument_names = convert(case, rng)
+    if case.scheme == "uint8":
+        flatbuffer, argument_names = convert_uint8(case, rng)
+    else:
+        flatbuffer, argument_names = convert(case, rng)
 
     model = flatbuffer_utils.read_model_from_bytearray(bytearray(flatbuffer))
     assert len(model.subgraphs) == 1, f"{case.name}: expected one subgraph"
@@ -326,12 +368,17 @@ def run_case(case):
     # The converter names model inputs serving_default_<argument>:0 and does
     # not keep the argument order, so inputs are matched by name.
     by_name = {d["name"]: d for d in interpreter.get_input_details()}
-    input_details = [by_name[f"serving_default_{name}:0"] for name in argument_names]
+    prefix = "" if case.scheme == "uint8" else "serving_default_"
+    suffix = "" if case.scheme == "uint8" else ":0"
+    input_details = [by_name[f"{prefix}{name}{suffix}"] for name in argument_names]
     test_inputs = sample_inputs(rng, case, widen=1.2)
     for detail, sample in zip(input_details, test_inputs):
-        assert detail["dtype"] == np.int8, f"{case.name}: input is {detail['dtype']}"
+        expected_type = np.uint8 if case.scheme == "uint8" else np.int8
+        assert detail["dtype"] == expected_type, f"{case.name}: input is {detail['dtype']}"
+        limits = np.iinfo(expected_type)
         scale, zero = detail["quantization"]
-        quantized = np.clip(np.round(sample / scale) + zero, -128, 127).astype(np.int8)
+        quantized = np.clip(np.round(sample / scale) + zero, limits.min, limits.max)
+        quantized = quantized.astype(expected_type)
         interpreter.set_tensor(detail["index"], quantized)
     interpreter.invoke()
 
@@ -385,6 +432,7 @@ def run_case(case):
     return {
         "format_version": FORMAT_VERSION,
         "name": case.name,
+        "scheme": case.scheme,
         "description": case.description,
         "generator": {
             "script": "generate.py",
@@ -526,6 +574,67 @@ def add_then_concat():
     return build
 
 
+def fake_quant_constant(values):
+    """A float constant behind a FakeQuant over its own min/max (asymmetric in general)."""
+    return fake_quant(tf.constant(values, tf.float32), float(values.min()), float(values.max()))
+
+
+def uint8_conv2d(in_channels, out_channels, kernel, stride, padding, output_range,
+                 activation=None):
+    def build(rng):
+        weights = rng.uniform(-0.3, 0.6, (kernel, kernel, in_channels, out_channels))
+        offsets = tf.constant(rng.uniform(-0.2, 0.2, out_channels), tf.float32)
+
+        def forward(x):
+            y = tf.nn.conv2d(x, fake_quant_constant(weights), strides=stride, padding=padding)
+            return fake_quant(apply_activation(y + offsets, activation), *output_range)
+        return forward
+    return build
+
+
+def uint8_depthwise(channels, kernel, stride, padding, output_range, activation=None):
+    def build(rng):
+        weights = rng.uniform(-0.4, 0.8, (kernel, kernel, channels, 1))
+        offsets = tf.constant(rng.uniform(-0.2, 0.2, channels), tf.float32)
+
+        def forward(x):
+            y = tf.nn.depthwise_conv2d(x, fake_quant_constant(weights),
+                                       strides=[1, stride, stride, 1], padding=padding)
+            return fake_quant(apply_activation(y + offsets, activation), *output_range)
+        return forward
+    return build
+
+
+def uint8_fully_connected(in_features, out_features, output_range, activation=None):
+    def build(rng):
+        weights = rng.uniform(-0.2, 0.35, (in_features, out_features))
+        offsets = tf.constant(rng.uniform(-0.2, 0.2, out_features), tf.float32)
+
+        def forward(x):
+            y = tf.matmul(x, fake_quant_constant(weights)) + offsets
+            return fake_quant(apply_activation(y, activation), *output_range)
+        return forward
+    return build
+
+
+def uint8_add(output_range, activation=None):
+    def build(rng):
+        def forward(a, b):
+            return fake_quant(apply_activation(a + b, activation), *output_range)
+        return forward
+    return build
+
+
+def uint8_pool(kind, size, stride, padding, output_range):
+    def build(rng):
+        inner = pool(kind, size, stride, padding)(rng)
+
+        def forward(x):
+            return fake_quant(inner(x), *output_range)
+        return forward
+    return build
+
+
 SHIFTED = (-0.4, 2.0)  # asymmetric range: the input zero point is far from zero
 
 CASES = [
@@ -588,6 +697,24 @@ CASES = [
     Case("add_concatenation", "Add of two inputs, then Concatenation with a third input",
          [(1, 5, 5, 2), (1, 5, 5, 2), (1, 5, 5, 3)], add_then_concat(),
          [(-1.0, 1.0), (-2.0, 2.0), (-0.5, 0.5)]),
+    Case("uint8_conv2d_same_relu",
+         "uint8 Conv2D 3x3, SAME, stride 1, ReLU, asymmetric weights (zero point not 128)",
+         [(1, 7, 7, 3)], uint8_conv2d(3, 4, 3, 1, "SAME", (0.0, 4.0), "relu"), [SHIFTED],
+         scheme="uint8"),
+    Case("uint8_conv2d_valid_stride2", "uint8 Conv2D 3x3, VALID, stride 2, no activation",
+         [(1, 9, 9, 2)], uint8_conv2d(2, 3, 3, 2, "VALID", (-2.5, 3.5)), [(-1.0, 1.0)],
+         scheme="uint8"),
+    Case("uint8_depthwise_same_stride2_relu6",
+         "uint8 DepthwiseConv2D 3x3, multiplier 1, SAME, stride 2, ReLU6",
+         [(1, 8, 8, 3)], uint8_depthwise(3, 3, 2, "SAME", (0.0, 6.0), "relu6"), [(-2.0, 6.0)],
+         scheme="uint8"),
+    Case("uint8_fully_connected", "uint8 FullyConnected 16 -> 6 with bias",
+         [(1, 16)], uint8_fully_connected(16, 6, (-1.5, 2.5)), [SHIFTED], scheme="uint8"),
+    Case("uint8_add_different_scales", "uint8 Add of two inputs with different scales",
+         [(1, 5, 5, 3), (1, 5, 5, 3)], uint8_add((-4.0, 6.0)), [(-1.0, 1.0), (-3.0, 5.0)],
+         scheme="uint8"),
+    Case("uint8_average_pool_same_3x3_stride2", "uint8 AveragePool2D 3x3, stride 2, SAME",
+         [(1, 7, 7, 2)], uint8_pool("avg", 3, 2, "SAME", SHIFTED), [SHIFTED], scheme="uint8"),
 ]
 
 

@@ -70,7 +70,7 @@ def conv2d(op, tensors):
     out_channels, k_h, k_w, _ = weights.shape
     stride_h, stride_w = options["stride_h"], options["stride_w"]
     dil_h, dil_w = options["dilation_h_factor"], options["dilation_w_factor"]
-    multipliers = derived["output_multipliers"]
+    weights = weights + np.array(derived["weights_offsets"]).reshape(-1, 1, 1, 1)
     output = np.zeros((batches, pad["output_height"], pad["output_width"], out_channels), np.int64)
     for b in range(batches):
         for oy in range(pad["output_height"]):
@@ -100,6 +100,7 @@ def depthwise_conv2d(op, tensors):
     pad = derived["padding"]
     batches, in_h, in_w, in_channels = data.shape
     _, k_h, k_w, out_channels = weights.shape
+    weights = weights + np.array(derived["weights_offsets"]).reshape(1, 1, 1, -1)
     depth_multiplier = options["depth_multiplier"]
     stride_h, stride_w = options["stride_h"], options["stride_w"]
     dil_h, dil_w = options["dilation_h_factor"], options["dilation_w_factor"]
@@ -215,7 +216,8 @@ def mean_hw(op, tensors):
                 acc = divide_truncating(acc + count // 2, count)
             else:
                 acc = divide_truncating(acc - count // 2, count)
-            output[b, c] = clamp(acc + derived["output_offset"], -128, 127)
+            output[b, c] = clamp(acc + derived["output_offset"],
+                                 derived["output_activation_min"], derived["output_activation_max"])
     return output
 
 
@@ -227,7 +229,8 @@ def requantize(op, tensors):
     for index in np.ndindex(data.shape):
         value = multiply_by_quantized_multiplier(
             int(data[index]) + derived["input_offset"], entry["multiplier"], entry["shift"])
-        output[index] = clamp(value + derived["output_offset"], -128, 127)
+        output[index] = clamp(value + derived["output_offset"],
+                              derived["output_activation_min"], derived["output_activation_max"])
     return output
 
 
