@@ -420,6 +420,8 @@ def run_case(case):
             op["python_model_check"] = "not modelled"
         elif problem is None:
             op["python_model_check"] = "bit-exact"
+            op["outputs_changed_by_single_rounding"] = integer_reference.count_outputs_changed_by(
+                op, tensors, integer_reference.multiply_single_rounding)
         else:
             raise AssertionError(f"{case.name}: {op['op']} at {op['position']}: {problem}")
 
@@ -654,6 +656,9 @@ CASES = [
          [(1, 9, 9, 2)], conv2d(2, 3, 3, 1, "SAME", dilation=2), [SHIFTED]),
     Case("conv2d_1x1_relu6", "Conv2D 1x1 (pointwise), VALID, ReLU6",
          [(1, 5, 5, 4)], conv2d(4, 6, 1, 1, "VALID", activation="relu6"), [(-4.0, 8.0)]),
+    Case("conv2d_1x1_rounding_stress",
+         "Conv2D 1x1 on a larger input: enough outputs to hit rounding ties",
+         [(1, 24, 24, 8)], conv2d(8, 16, 1, 1, "VALID"), [SHIFTED]),
     Case("conv2d_per_tensor_same_relu", "Conv2D 3x3, SAME, ReLU, per-tensor weight scale",
          [(1, 7, 7, 3)], conv2d(3, 4, 3, 1, "SAME", activation="relu"), [SHIFTED],
          per_tensor_weights=True),
