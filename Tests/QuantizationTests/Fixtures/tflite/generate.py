@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
-"""Generate bit-exact int8 reference fixtures from the TFLite interpreter.
+"""Generate bit-exact int8 and uint8 reference fixtures from the TFLite interpreter.
 
 Each case is a tiny float TensorFlow graph (one or two ops) that the TFLite
-converter quantizes to int8 with a seeded representative dataset.  The int8
-model then runs in the LiteRT interpreter with the reference kernels
-(OpResolverType.BUILTIN_REF), and one JSON file per case records every tensor
-(shape, scales, zero points, raw values), every operator with its options,
-and the requantization parameters that the TFLite kernels derive from the
-scales.  FORMAT.md beside this script describes every field.
+converter quantizes, to int8 with a seeded representative dataset or to
+uint8 from FakeQuant ranges.  The quantized model then runs in the LiteRT
+interpreter with the reference kernels (OpResolverType.BUILTIN_REF).  One
+JSON file per case records every tensor (shape, scales, zero points, raw
+values) and every operator with its options.  It also records the
+requantization parameters that the TFLite kernels derive from the scales.
+FORMAT.md beside this script describes every field.
 
 Versions used to produce the committed fixtures (see requirements.txt):
     Python 3.11.7, tensorflow-cpu 2.21.0, ai-edge-litert 2.3.0, numpy 2.4.6
@@ -63,8 +64,8 @@ def quantize_multiplier(real_multiplier):
     """Split a positive double into a Q0.31 int32 significand and a power-of-two exponent.
 
     real_multiplier == significand * 2^(shift - 31), with significand in
-    [2^30, 2^31).  frexp yields q in [0.5, 1); q * 2^31 rounded half away from
-    zero can reach 2^31, in which case it is halved and the shift grows by one.
+    [2^30, 2^31).  frexp yields q in [0.5, 1).  Rounding q * 2^31 half away
+    from zero can reach 2^31, and then it is halved and the shift grows by one.
     Exponents below -31 flush the multiplier to zero, as TFLite does.
     """
     if real_multiplier == 0.0:
@@ -185,8 +186,8 @@ def convert(case, rng):
     converter.inference_input_type = tf.int8
     converter.inference_output_type = tf.int8
     if case.per_tensor_weights:
-        # Private switch of the TF 2.x converter; asserted below by checking
-        # that the weight tensors carry a single scale.
+        # Private switch of the TF 2.x converter. run_case asserts that the
+        # weight tensors then have a single scale.
         converter._experimental_disable_per_channel = True
     return converter.convert(), argument_names
 
@@ -694,8 +695,9 @@ CASES = [
          [(1, 6, 6, 4)], mean_hw(True), [SHIFTED]),
     Case("mean_hw", "Mean over H and W without keep_dims",
          [(1, 5, 7, 6)], mean_hw(False), [SHIFTED]),
-    Case("concatenation_different_scales",
-         "Concatenation along channels of two inputs with different scales",
+    Case("concatenation_calibrated_ranges",
+         "Concatenation of two inputs calibrated on different ranges; the converter "
+         "gives both inputs the output's scale and zero point",
          [(1, 5, 5, 2), (1, 5, 5, 3)], concat(), [(-1.0, 1.0), (-2.0, 6.0)]),
     Case("conv2d_concatenation", "Conv2D 3x3 SAME ReLU6, then Concatenation with the conv input",
          [(1, 5, 5, 3)], conv_concat(3), [(-3.0, 3.0)]),

@@ -1,4 +1,4 @@
-"""Independent Python model of the TFLite int8 reference kernels.
+"""Independent Python model of the TFLite int8 and uint8 reference kernels.
 
 generate.py runs every fixture through these functions, fed only with the
 values stored in the fixture (tensors, options and the derived
