@@ -472,9 +472,9 @@ def apply_activation(x, activation):
 
 
 def conv2d(in_channels, out_channels, kernel, stride, padding, dilation=1, activation=None,
-           bias=True):
+           bias=True, weight_gain=1.0):
     def build(rng):
-        limit = 1.0 / math.sqrt(kernel * kernel * in_channels)
+        limit = weight_gain / math.sqrt(kernel * kernel * in_channels)
         weights = tf.constant(
             rng.uniform(-limit, limit, (kernel, kernel, in_channels, out_channels)), tf.float32)
         offsets = tf.constant(rng.uniform(-0.2, 0.2, out_channels), tf.float32)
@@ -488,10 +488,11 @@ def conv2d(in_channels, out_channels, kernel, stride, padding, dilation=1, activ
     return build
 
 
-def depthwise(channels, kernel, stride, padding, activation=None):
+def depthwise(channels, kernel, stride, padding, activation=None, multiplier=1):
     def build(rng):
-        weights = tf.constant(rng.uniform(-0.6, 0.6, (kernel, kernel, channels, 1)), tf.float32)
-        offsets = tf.constant(rng.uniform(-0.2, 0.2, channels), tf.float32)
+        weights = tf.constant(
+            rng.uniform(-0.6, 0.6, (kernel, kernel, channels, multiplier)), tf.float32)
+        offsets = tf.constant(rng.uniform(-0.2, 0.2, channels * multiplier), tf.float32)
 
         def forward(x):
             y = tf.nn.depthwise_conv2d(x, weights, strides=[1, stride, stride, 1],
@@ -557,10 +558,16 @@ def concat():
     return build
 
 
-def conv_concat(channels):
-    """Concatenate a block input with a convolution of it (DenseNet style)."""
+def conv_concat(channels, activation="relu6", weight_gain=1.0):
+    """Concatenate a block input with a convolution of it (DenseNet style).
+
+    The converter gives the convolution the concatenation's output range, so
+    when the input range is wider than the activation's, the fused
+    activation clamps inside the int8 range instead of at its ends.
+    """
     def build(rng):
-        inner = conv2d(channels, channels, 3, 1, "SAME", activation="relu6")(rng)
+        inner = conv2d(channels, channels, 3, 1, "SAME", activation=activation,
+                       weight_gain=weight_gain)(rng)
 
         def forward(x):
             return tf.concat([x, inner(x)], axis=3)
@@ -668,6 +675,9 @@ CASES = [
     Case("depthwise_same_stride2_relu6",
          "DepthwiseConv2D 3x3, multiplier 1, SAME, stride 2, ReLU6",
          [(1, 8, 8, 4)], depthwise(4, 3, 2, "SAME", activation="relu6"), [(-2.0, 6.0)]),
+    Case("depthwise_multiplier2_same",
+         "DepthwiseConv2D 3x3, depth multiplier 2, SAME, stride 1",
+         [(1, 6, 6, 3)], depthwise(3, 3, 1, "SAME", multiplier=2), [SHIFTED]),
     Case("depthwise_valid_stride1_relu", "DepthwiseConv2D 3x3, multiplier 1, VALID, ReLU",
          [(1, 6, 6, 3)], depthwise(3, 3, 1, "VALID", activation="relu")),
     Case("fully_connected_bias", "FullyConnected 16 -> 8 with bias",
@@ -701,12 +711,26 @@ CASES = [
          [(1, 5, 5, 2), (1, 5, 5, 3)], concat(), [(-1.0, 1.0), (-2.0, 6.0)]),
     Case("conv2d_concatenation", "Conv2D 3x3 SAME ReLU6, then Concatenation with the conv input",
          [(1, 5, 5, 3)], conv_concat(3), [(-3.0, 3.0)]),
+    Case("conv2d_relu6_clamp_concatenation",
+         "Conv2D ReLU6 concatenated with an input of range -3..9: both ReLU6 bounds "
+         "clamp inside the int8 range",
+         [(1, 6, 6, 3)], conv_concat(3, weight_gain=3.0), [(-3.0, 9.0)]),
     Case("add_concatenation", "Add of two inputs, then Concatenation with a third input",
          [(1, 5, 5, 2), (1, 5, 5, 2), (1, 5, 5, 3)], add_then_concat(),
          [(-1.0, 1.0), (-2.0, 2.0), (-0.5, 0.5)]),
     Case("uint8_conv2d_same_relu",
          "uint8 Conv2D 3x3, SAME, stride 1, ReLU, asymmetric weights (zero point not 128)",
          [(1, 7, 7, 3)], uint8_conv2d(3, 4, 3, 1, "SAME", (0.0, 4.0), "relu"), [SHIFTED],
+         scheme="uint8"),
+    Case("uint8_conv2d_relu_clamp",
+         "uint8 Conv2D 3x3 SAME with ReLU and an output range of -1..4, so ReLU clamps "
+         "at the zero point",
+         [(1, 6, 6, 3)], uint8_conv2d(3, 4, 3, 1, "SAME", (-1.0, 4.0), "relu"), [SHIFTED],
+         scheme="uint8"),
+    Case("uint8_depthwise_relu6_clamp",
+         "uint8 DepthwiseConv2D 3x3 SAME with ReLU6 and an output range of -1.5..7.5, "
+         "so both ReLU6 bounds clamp inside 0..255",
+         [(1, 6, 6, 3)], uint8_depthwise(3, 3, 1, "SAME", (-1.5, 7.5), "relu6"), [(-3.0, 5.0)],
          scheme="uint8"),
     Case("uint8_conv2d_valid_stride2", "uint8 Conv2D 3x3, VALID, stride 2, no activation",
          [(1, 9, 9, 2)], uint8_conv2d(2, 3, 3, 2, "VALID", (-2.5, 3.5)), [(-1.0, 1.0)],
