@@ -28,6 +28,9 @@ import sys
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
+# Keep __pycache__ out of this folder: SwiftPM copies the folder as a test resource.
+sys.dont_write_bytecode = True
+
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 import ai_edge_litert  # noqa: E402
