@@ -54,8 +54,7 @@ TENSOR_TYPE_NAMES = {v: k for k, v in vars(schema.TensorType).items() if not k.s
 
 # ---------------------------------------------------------------------------
 # Requantization parameters, computed the way the TFLite kernels compute them
-# in their Prepare step (tensorflow/lite/kernels/internal/quantization_util.cc
-# and kernel_util.cc).
+# in their Prepare step.  The bit-exact check in run_case confirms them.
 # ---------------------------------------------------------------------------
 
 def round_half_away_from_zero(x):
@@ -104,7 +103,8 @@ def activation_range(activation, scale, zero_point, qmin=-128, qmax=127):
         return max(qmin, quantize(0.0)), min(qmax, quantize(6.0))
     if activation == "RELU_N1_TO_1":
         return max(qmin, quantize(-1.0)), min(qmax, quantize(1.0))
-    raise ValueError(f"unsupported fused activation {activation}")
+    raise ValueError(f"unsupported fused activation {activation}; "
+                     "expected NONE, RELU, RELU6 or RELU_N1_TO_1")
 
 
 def explicit_padding(padding, in_size, filter_size, stride, dilation):
@@ -121,7 +121,7 @@ def explicit_padding(padding, in_size, filter_size, stride, dilation):
     elif padding == "VALID":
         out_size = (in_size - effective_filter + stride) // stride
     else:
-        raise ValueError(f"unsupported padding {padding}")
+        raise ValueError(f"unsupported padding {padding}; expected SAME or VALID")
     total = max((out_size - 1) * stride + effective_filter - in_size, 0)
     before = total // 2
     return out_size, before, total - before
@@ -579,7 +579,7 @@ def conv_concat(channels, activation="relu6", weight_gain=1.0):
 
 
 def add_then_concat():
-    """Concatenate an Add result with a plain input: the two have different scales."""
+    """Concatenate an Add result with a third input calibrated on a different range."""
     def build(rng):
         def forward(a, b, c):
             return tf.concat([a + b, c], axis=3)
