@@ -1,12 +1,3 @@
-/// Returns numerator / denominator rounded to the nearest integer, ties away
-/// from zero. Domain: denominator > 0 and |numerator| + denominator / 2 within
-/// Int32.
-@inline(__always)
-func roundingDivide(_ numerator: Int32, by denominator: Int32) -> Int32 {
-    let half = denominator / 2
-    return numerator >= 0 ? (numerator + half) / denominator : (numerator - half) / denominator
-}
-
 /// Quantized 2-D average pooling on NCHW tensors, input and output sharing
 /// (S, Z):
 ///
@@ -81,19 +72,6 @@ public func averagePool2D<Element: QuantizedValue>(
             }
         }
     }
-}
-
-/// Quantized global average pooling, [N, C, H, W] to [N, C, 1, 1], input and
-/// output sharing (S, Z): q3[n, c] = clamp(round(sum over (y, x) of q1 / (H * W))).
-public func globalAveragePool<Element: QuantizedValue>(
-    input: UnsafeBufferPointer<Element>,
-    output: UnsafeMutableBufferPointer<Element>,
-    batch: Int, channels: Int, height: Int, width: Int,
-    outputClamp: ActivationClamp
-) throws(KernelError) {
-    let shape = Pool2DShape.global(batch: batch, channels: channels, height: height, width: width)
-    // The zero-point only matters for padded taps, and a global window has none.
-    try averagePool2D(input: input, output: output, shape: shape, zeroPoint: 0, outputClamp: outputClamp)
 }
 
 /// Array form of `averagePool2D(input:output:shape:zeroPoint:countIncludePad:outputClamp:)`.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Quantizes a float bias to int32 with scale S1 * S2[c] and zero-point 0:
 /// q = clamp(round(b[c] / (S1 * S2[c])), Int32.min, Int32.max), rounding
 /// half away from zero. The product S1 * S2[c] is formed in Float as TFLite

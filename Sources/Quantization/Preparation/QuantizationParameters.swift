@@ -1,3 +1,5 @@
+import Foundation
+
 /// The affine map of one tensor (or one channel): r = S * (q - Z), with q in
 /// [qmin, qmax].
 ///

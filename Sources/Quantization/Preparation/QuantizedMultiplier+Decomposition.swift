@@ -1,3 +1,5 @@
+import Foundation
+
 extension QuantizedMultiplier {
     /// Decomposes a real multiplier M >= 0 into M0 * 2^(shift - 31) with M0
     /// a Q31 integer in [2^30, 2^31).
