@@ -1,0 +1,71 @@
+/// Quantized 2-D max pooling on NCHW tensors:
+///
+///     q3[n, c, oy, ox] = clamp(max over valid (ky, kx) of q1[n, c, iy, ix])
+///
+/// The affine map r = S * (q - Z) is increasing, so the max of q is the
+/// quantized max of r and input and output share (S, Z). Padded taps are
+/// skipped, never treated as values. The clamp carries a fused activation.
+@_specialize(where Element == UInt8)
+@_specialize(where Element == Int8)
+public func maxPool2D<Element: QuantizedValue>(
+    input: UnsafeBufferPointer<Element>,
+    output: UnsafeMutableBufferPointer<Element>,
+    shape: Pool2DShape,
+    outputClamp: ActivationClamp
+) throws(KernelError) {
+    let kernel = "MaxPool2D"
+
+    // Parameters.
+    let batch = shape.batch, channels = shape.channels
+    let inputHeight = shape.inputHeight, inputWidth = shape.inputWidth
+    let kernelHeight = shape.kernelHeight, kernelWidth = shape.kernelWidth
+    let strideHeight = shape.strideHeight, strideWidth = shape.strideWidth
+
+    // Shapes.
+    let (outputHeight, outputWidth) = try shape.validated(kernel)
+    try checkCount(kernel, "input", expected: shape.inputCount, actual: input.count)
+    try checkCount(kernel, "output", expected: batch * channels * outputHeight * outputWidth, actual: output.count)
+    try checkClamp(kernel, outputClamp, Element.self)
+
+    // Loops over the named axes.
+    for plane in 0..<(batch * channels) {
+        let inputBase = plane * inputHeight * inputWidth
+        let outputBase = plane * outputHeight * outputWidth
+        for outputY in 0..<outputHeight {
+            let originY = outputY * strideHeight - shape.padTop
+            let tapsY = validTaps(origin: originY, dilation: 1, window: kernelHeight, extent: inputHeight)
+            for outputX in 0..<outputWidth {
+                let originX = outputX * strideWidth - shape.padLeft
+                let tapsX = validTaps(origin: originX, dilation: 1, window: kernelWidth, extent: inputWidth)
+                // A window entirely in padding has no value; it yields the clamp's lower bound.
+                var maximum = Int32.min
+                for kernelY in tapsY {
+                    let rowBase = inputBase + (originY + kernelY) * inputWidth + originX
+                    for kernelX in tapsX {
+                        maximum = max(maximum, Int32(truncatingIfNeeded: input[rowBase + kernelX]))
+                    }
+                }
+
+                // Epilogue: clamp and narrow.
+                output[outputBase + outputY * outputWidth + outputX] =
+                    Element(truncatingIfNeeded: clamped(maximum, to: outputClamp))
+            }
+        }
+    }
+}
+
+/// Array form of `maxPool2D(input:output:shape:outputClamp:)`.
+public func maxPool2D<Element: QuantizedValue>(
+    input: [Element], shape: Pool2DShape, outputClamp: ActivationClamp
+) throws(KernelError) -> [Element] {
+    var output = [Element](repeating: 0, count: max(shape.outputCount, 0))
+    let result: Result<Void, KernelError> = input.withUnsafeBufferPointer { inputBuffer in
+        output.withUnsafeMutableBufferPointer { outputBuffer in
+            Result { () throws(KernelError) in
+                try maxPool2D(input: inputBuffer, output: outputBuffer, shape: shape, outputClamp: outputClamp)
+            }
+        }
+    }
+    try result.get()
+    return output
+}
