@@ -98,6 +98,16 @@ public enum IDXReader {
             }
         }
         let payload = try take(itemCount * itemSize, "IDX data of shape \(shape)")
+        if case .compressed(let inflater, _) = source, itemCount == shape[0] {
+            // Inflate to the end of the stream so that the gzip trailer's
+            // CRC-32 and length are checked. NOTE: a read with `limit` stops
+            // early and leaves the rest of a compressed file unchecked.
+            let extra = try inflater.read(count: 1)
+            guard extra.isEmpty else {
+                throw .corrupted(path: path, element: "IDX data of shape \(shape)",
+                                 reason: "the decompressed file is longer than the header declares")
+            }
+        }
         shape[0] = itemCount
         do {
             return try Tensor(shape: shape, data: .uint8(payload))

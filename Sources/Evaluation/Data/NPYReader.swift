@@ -117,7 +117,9 @@ struct NPYHeader {
             guard scanner.consume(":") else { throw malformed("expected ':' after '\(key)'") }
             switch key {
             case "descr":
-                guard let value = scanner.string() else { throw malformed("descr is not a string") }
+                guard let value = scanner.string() else {
+                    throw malformed("descr is not a string (structured dtypes with named fields are not supported)")
+                }
                 descr = value
             case "fortran_order":
                 if scanner.consume("True") {
