@@ -15,7 +15,8 @@ import QuantCore
 /// images are the first of `x`, `images`, `x_test`, `data`, `inputs` present,
 /// else the archive's first array. Labels in the same archive are the first
 /// of `y`, `labels`, `y_test`, `targets`, `label` present, else the other
-/// array of a two-array archive, else none. A labels path may name an IDX,
+/// array of a two-array archive, else none; with `#NAME` they are used only
+/// when their count matches the chosen array. A labels path may name an IDX,
 /// `.npy` or `.npz` file (also with `#NAME`); label arrays are 1-D (or
 /// `[N, 1]`) non-negative integers, or floats with integral values.
 public enum DataLoader {
@@ -48,8 +49,13 @@ public enum DataLoader {
             if let member { imageName = member } else { imageName = try defaultImageName(archive) }
             array = try archive.array(named: imageName)
             if labelsPath == nil, let labelName = defaultLabelName(archive, imageName: imageName) {
-                labels = try labelValues(archive.array(named: labelName), path: "\(filePath)#\(labelName)")
-                labelSource = "\(filePath)#\(labelName)"
+                let archiveLabels = try labelValues(archive.array(named: labelName), path: "\(filePath)#\(labelName)")
+                // An explicitly chosen image array may be unrelated to the
+                // archive's labels; pair them only when the counts agree.
+                if member == nil || archiveLabels.count == array.shape.first {
+                    labels = archiveLabels
+                    labelSource = "\(filePath)#\(labelName)"
+                }
             }
         } else if bytes.starts(with: [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]) {
             array = try NPYReader.decode(bytes[...], path: filePath, element: "array")
