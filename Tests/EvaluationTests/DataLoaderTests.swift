@@ -3,7 +3,7 @@ import QuantCore
 import XCTest
 
 final class DataLoaderTests: XCTestCase {
-    /// A folder with classes "a_dark" (2 PNGs) and "b_light" (1 JPEG, 1 PNG).
+    /// Creates a folder with classes "a_dark" (2 PNGs) and "b_light" (1 JPEG, 1 PNG).
     private func makeImageFolder() throws -> String {
         let root = try TestFiles.makeFolder("images")
         let dark = (root as NSString).appendingPathComponent("a_dark")

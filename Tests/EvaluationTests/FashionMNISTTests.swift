@@ -33,9 +33,9 @@ final class FashionMNISTTests: XCTestCase {
         let values = try data.images.floats()
         XCTAssertEqual(values.min(), 0)
         XCTAssertEqual(values.max(), 1)
-        let mean = values.reduce(0, +) / Float(values.count)
-        // Fashion-MNIST's published test-set pixel mean is about 0.286.
-        XCTAssertEqual(mean, 0.286, accuracy: 0.01)
+        let mean = values.reduce(0.0) { $0 + Double($1) } / Double(values.count)
+        // Python's gzip module, reading the same file, gives a mean of 0.28685.
+        XCTAssertEqual(mean, 0.28685, accuracy: 1e-4)
         XCTAssertEqual(data.batch(2..<5).shape, [3, 1, 28, 28])
     }
 

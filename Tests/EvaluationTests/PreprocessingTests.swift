@@ -51,7 +51,7 @@ final class PreprocessingTests: XCTestCase {
     }
 
     func testNCHWAndNHWCGiveSameResult() throws {
-        // Two 2 x 2 RGB images; channel c of pixel p holds 10 * c + p.
+        // Two 2 x 2 RGB images; channel c of pixel p is 10 * c + p.
         var nchw: [Float] = []
         var nhwc: [Float] = []
         for image in 0..<2 {

@@ -8,7 +8,7 @@ import XCTest
 /// Writers for the small files the data tests read, built on the same C
 /// libraries the readers use.
 enum TestFiles {
-    /// A fresh empty folder under the temporary directory.
+    /// Creates a fresh empty folder under the temporary directory.
     static func makeFolder(_ name: String) throws -> String {
         let path = (NSTemporaryDirectory() as NSString)
             .appendingPathComponent("quantscope-data-\(name)-\(UUID().uuidString)")
@@ -56,7 +56,7 @@ enum TestFiles {
         bytes.withUnsafeBufferPointer { UInt32(CZlib.crc32(0, $0.baseAddress, UInt32($0.count))) }
     }
 
-    /// An IDX file: magic, big-endian dimensions, then `values`.
+    /// Returns an IDX file: magic, big-endian dimensions, then `values`.
     static func idx(shape: [Int], values: [UInt8], typeByte: UInt8 = 0x08) -> [UInt8] {
         var bytes: [UInt8] = [0, 0, typeByte, UInt8(shape.count)]
         for size in shape { bytes += bigEndian(UInt32(size)) }
@@ -71,7 +71,7 @@ enum TestFiles {
         (0..<width).map { UInt8(value >> (8 * UInt64($0)) & 0xFF) }
     }
 
-    /// A `.npy` file whose header dict text is `header`, padded as NumPy pads
+    /// Returns a `.npy` file whose header dict text is `header`, padded as NumPy pads
     /// it to a multiple of 64 bytes.
     static func npy(header: String, data: [UInt8], major: UInt8 = 1) -> [UInt8] {
         let lengthWidth = major == 1 ? 2 : 4
@@ -96,7 +96,7 @@ enum TestFiles {
         values.flatMap { littleEndian(UInt64(bitPattern: $0), width: 8) }
     }
 
-    /// A ZIP archive of `members` (name, content), stored or deflated.
+    /// Returns a ZIP archive of `members` (name, content), stored or deflated.
     static func zip(_ members: [(name: String, content: [UInt8])], deflated: Bool) -> [UInt8] {
         var archive: [UInt8] = []
         var directory: [UInt8] = []
@@ -123,7 +123,7 @@ enum TestFiles {
         return archive + directory + end
     }
 
-    /// A PNG of 8-bit gray (1 channel) or RGB (3 channels) interleaved pixels.
+    /// Encodes a PNG of 8-bit gray (1 channel) or RGB (3 channels) interleaved pixels.
     static func png(width: Int, height: Int, channels: Int, pixels: [UInt8]) -> [UInt8] {
         var image = png_image()
         image.version = UInt32(PNG_IMAGE_VERSION)
@@ -144,7 +144,7 @@ enum TestFiles {
         return Array(output.prefix(size))
     }
 
-    /// A baseline JPEG at quality 95.
+    /// Encodes a baseline JPEG at quality 95.
     static func jpeg(width: Int, height: Int, channels: Int, pixels: [UInt8]) -> [UInt8] {
         var compressor = jpeg_compress_struct()
         var errorManager = jpeg_error_mgr()

@@ -52,6 +52,7 @@ enum ArrayImages {
         let itemSize = channels * height * width
         var output: [Float] = []
         output.reserveCapacity(count * geometry.channels * geometry.pixelCount)
+        var resampling: Resampling?
         for index in 0..<count {
             var planes = Array(values[(index * itemSize)..<((index + 1) * itemSize)])
             if channelsLast {
@@ -63,7 +64,7 @@ enum ArrayImages {
             }
             try geometry.appendImage(planes: planes, sourceChannels: channels, sourceHeight: height,
                                      sourceWidth: width, affine: affine, path: path, element: "\(element) item \(index)",
-                                     to: &output)
+                                     resampling: &resampling, to: &output)
         }
         return Tensor(shape: [count] + geometry.shape, floats: output)
     }

@@ -16,6 +16,12 @@ func readFileBytes(_ path: String) throws(DataError) -> [UInt8] {
     }
 }
 
+/// True when `path` exists and is a folder.
+func isDirectory(_ path: String) -> Bool {
+    var directory: ObjCBool = false
+    return FileManager.default.fileExists(atPath: path, isDirectory: &directory) && directory.boolValue
+}
+
 extension Array where Element == UInt8 {
     /// Big-endian unsigned 32-bit integer at `offset`; the caller checks bounds.
     func bigEndianUInt32(at offset: Int) -> UInt32 {

@@ -15,7 +15,7 @@ import QuantCore
 /// images are the first of `x`, `images`, `x_test`, `data`, `inputs` present,
 /// else the archive's first array. Labels in the same archive are the first
 /// of `y`, `labels`, `y_test`, `targets`, `label` present, else the other
-/// array of a two-array archive, else none; with `#NAME` they are used only
+/// array of a two-array archive, else none. With `#NAME`, they are used only
 /// when their count matches the chosen array. A labels path may name an IDX,
 /// `.npy` or `.npz` file (also with `#NAME`); label arrays are 1-D (or
 /// `[N, 1]`) non-negative integers, or floats with integral values.
@@ -77,10 +77,10 @@ public enum DataLoader {
             throw .labelCountMismatch(imagesPath: path, images: imageCount, labelsPath: labelSource ?? "labels",
                                       labels: labels.count)
         }
-        let kept = min(imageCount, limit ?? imageCount)
-        let images = try ArrayImages.prepare(prefix(array, count: kept, path: filePath), geometry: geometry,
+        let keptCount = min(imageCount, limit ?? imageCount)
+        let images = try ArrayImages.prepare(prefix(array, count: keptCount, path: filePath), geometry: geometry,
                                              preprocessing: preprocessing, path: path)
-        return LabeledImages(images: images, labels: labels.map { Array($0.prefix(kept)) }, source: path,
+        return LabeledImages(images: images, labels: labels.map { Array($0.prefix(keptCount)) }, source: path,
                              labelSource: labelSource)
     }
 
@@ -159,12 +159,13 @@ public enum DataLoader {
         let affine = try preprocessing.channelAffine(channels: geometry.channels, elementType: .uint8, source: path)
         var output: [Float] = []
         output.reserveCapacity(listing.files.count * geometry.channels * geometry.pixelCount)
+        var resampling: Resampling?
         for file in listing.files {
             let image = try ImageFolderReader.decode(file: file, channels: geometry.channels)
             try geometry.appendImage(planes: planarValues(image).map(Float.init),
                                      sourceChannels: image.channels, sourceHeight: image.height,
                                      sourceWidth: image.width, affine: affine, path: file, element: "image",
-                                     to: &output)
+                                     resampling: &resampling, to: &output)
         }
         var labels = listing.labels
         var labelSource: String? = labels == nil ? nil : path
@@ -184,7 +185,7 @@ public enum DataLoader {
                              labelSource: labelSource)
     }
 
-    /// The pixels of `image` reordered from interleaved to one plane per channel.
+    /// Returns the pixels of `image` reordered from interleaved to one plane per channel.
     private static func planarValues(_ image: DecodedImage) -> [UInt8] {
         let pixelCount = image.width * image.height
         var planar = [UInt8](repeating: 0, count: image.pixels.count)
@@ -196,7 +197,7 @@ public enum DataLoader {
         return planar
     }
 
-    /// A decoded image as a uint8 `[1, C, H, W]` tensor.
+    /// Returns a decoded image as a uint8 `[1, C, H, W]` tensor.
     private static func imageTensor(_ image: DecodedImage, path: String) throws(DataError) -> Tensor {
         do {
             return try Tensor(shape: [1, image.channels, image.height, image.width], data: .uint8(planarValues(image)))
@@ -205,7 +206,7 @@ public enum DataLoader {
         }
     }
 
-    /// The first `count` items along axis 0.
+    /// Returns the first `count` items along axis 0.
     private static func prefix(_ tensor: Tensor, count: Int, path: String) throws(DataError) -> Tensor {
         guard count < (tensor.shape.first ?? 0) else { return tensor }
         let itemSize = tensor.shape.dropFirst().reduce(1, *)
@@ -225,9 +226,4 @@ public enum DataLoader {
             throw .corrupted(path: path, element: "image array", reason: error.description)
         }
     }
-}
-
-private func isDirectory(_ path: String) -> Bool {
-    var directory: ObjCBool = false
-    return FileManager.default.fileExists(atPath: path, isDirectory: &directory) && directory.boolValue
 }

@@ -75,11 +75,6 @@ public enum ImageFolderReader {
             .map { (path as NSString).appendingPathComponent($0) }
     }
 
-    private static func isDirectory(_ path: String) -> Bool {
-        var directory: ObjCBool = false
-        return FileManager.default.fileExists(atPath: path, isDirectory: &directory) && directory.boolValue
-    }
-
     private static func isImageFile(_ path: String) -> Bool {
         imageExtensions.contains((path as NSString).pathExtension.lowercased()) && !isDirectory(path)
     }

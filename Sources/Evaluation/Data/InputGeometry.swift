@@ -28,10 +28,15 @@ public struct InputGeometry: Sendable, Equatable {
 
     /// Converts one source image, given as `sourceChannels` planes of
     /// `sourceHeight` x `sourceWidth` raw values, to C x H x W model input,
-    /// appending it to `output`.
+    /// appending it to `output`. `resampling` caches the resize taps between
+    /// calls and is rebuilt when the source size changes.
     func appendImage(planes: [Float], sourceChannels: Int, sourceHeight: Int, sourceWidth: Int,
                      affine: [(multiplier: Float, offset: Float)], path: String, element: String,
-                     to output: inout [Float]) throws(DataError) {
+                     resampling: inout Resampling?, to output: inout [Float]) throws(DataError) {
+        if resampling?.sourceWidth != sourceWidth || resampling?.sourceHeight != sourceHeight {
+            resampling = Resampling(sourceWidth: sourceWidth, sourceHeight: sourceHeight,
+                                    targetWidth: width, targetHeight: height)
+        }
         let planeSize = sourceHeight * sourceWidth
         let plane = { (channel: Int) in Array(planes[(channel * planeSize)..<((channel + 1) * planeSize)]) }
         var adapted: [[Float]]
@@ -50,8 +55,7 @@ public struct InputGeometry: Sendable, Equatable {
                                  actual: [sourceChannels, sourceHeight, sourceWidth])
         }
         for (channel, values) in adapted.enumerated() {
-            let resized = Resampling.resizeCoverAndCrop(values, width: sourceWidth, height: sourceHeight,
-                                                        targetWidth: width, targetHeight: height)
+            let resized = resampling!.apply(values)
             let (multiplier, offset) = affine[channel]
             output.append(contentsOf: resized.map { $0 * multiplier - offset })
         }

@@ -175,7 +175,7 @@ private struct LiteralScanner {
         return true
     }
 
-    /// A string in single or double quotes, without escape sequences (a
+    /// Scans a string in single or double quotes, without escape sequences (a
     /// `.npy` header never needs them).
     mutating func string() -> String? {
         skipWhitespace()

@@ -8,36 +8,51 @@
 /// When downscaling (s < 1) it is the area average over the interval, each
 /// source pixel weighted by how much of it the interval covers, so that no
 /// source pixel is skipped. Both passes are separable: rows, then columns.
-enum Resampling {
+struct Resampling {
     /// One output sample as a weighted sum of source samples.
     struct Tap {
         var indices: [Int]
         var weights: [Float]
     }
 
-    /// Resizes a `height` x `width` plane (row-major) to `targetHeight` x
-    /// `targetWidth` as described above.
-    static func resizeCoverAndCrop(_ plane: [Float], width: Int, height: Int,
-                                   targetWidth: Int, targetHeight: Int) -> [Float] {
-        if width == targetWidth && height == targetHeight { return plane }
-        let scale = max(Double(targetWidth) / Double(width), Double(targetHeight) / Double(height))
-        let columnTaps = taps(sourceCount: width, scale: scale, targetCount: targetWidth)
-        let rowTaps = taps(sourceCount: height, scale: scale, targetCount: targetHeight)
+    let sourceWidth: Int
+    let sourceHeight: Int
+    let targetWidth: Int
+    let targetHeight: Int
+    private let columnTaps: [Tap]
+    private let rowTaps: [Tap]
 
-        var horizontal = [Float](repeating: 0, count: height * targetWidth)
-        for y in 0..<height {
+    /// Prepares the taps for resizing `sourceHeight` x `sourceWidth` planes to
+    /// `targetHeight` x `targetWidth`, so that a data set of equal-sized
+    /// images computes them once.
+    init(sourceWidth: Int, sourceHeight: Int, targetWidth: Int, targetHeight: Int) {
+        self.sourceWidth = sourceWidth
+        self.sourceHeight = sourceHeight
+        self.targetWidth = targetWidth
+        self.targetHeight = targetHeight
+        let scale = max(Double(targetWidth) / Double(sourceWidth), Double(targetHeight) / Double(sourceHeight))
+        columnTaps = Resampling.taps(sourceCount: sourceWidth, scale: scale, targetCount: targetWidth)
+        rowTaps = Resampling.taps(sourceCount: sourceHeight, scale: scale, targetCount: targetHeight)
+    }
+
+    var isIdentity: Bool { sourceWidth == targetWidth && sourceHeight == targetHeight }
+
+    /// Resizes one row-major plane as described above.
+    func apply(_ plane: [Float]) -> [Float] {
+        if isIdentity { return plane }
+        var horizontal = [Float](repeating: 0, count: sourceHeight * targetWidth)
+        for y in 0..<sourceHeight {
             for (x, tap) in columnTaps.enumerated() {
                 var sum: Float = 0
-                for (index, weight) in zip(tap.indices, tap.weights) { sum += plane[y * width + index] * weight }
+                for (index, weight) in zip(tap.indices, tap.weights) { sum += plane[y * sourceWidth + index] * weight }
                 horizontal[y * targetWidth + x] = sum
             }
         }
         var output = [Float](repeating: 0, count: targetHeight * targetWidth)
         for (y, tap) in rowTaps.enumerated() {
-            for x in 0..<targetWidth {
-                var sum: Float = 0
-                for (index, weight) in zip(tap.indices, tap.weights) { sum += horizontal[index * targetWidth + x] * weight }
-                output[y * targetWidth + x] = sum
+            for (index, weight) in zip(tap.indices, tap.weights) {
+                let sourceRow = index * targetWidth
+                for x in 0..<targetWidth { output[y * targetWidth + x] += horizontal[sourceRow + x] * weight }
             }
         }
         return output
