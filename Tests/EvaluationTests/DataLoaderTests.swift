@@ -98,6 +98,14 @@ final class DataLoaderTests: XCTestCase {
                        .invalidLabel(path: fractional, index: 1, value: "0.5"))
     }
 
+    func testSingleImageFileUnlabelled() throws {
+        let path = try TestFiles.file("one.png", TestFiles.png(width: 2, height: 2, channels: 1, pixels: [0, 255, 255, 0]))
+        let data = try DataLoader.load(path: path, inputShape: [1, 2, 2], preprocessing: Preprocessing())
+        XCTAssertEqual(data.images.shape, [1, 1, 2, 2])
+        XCTAssertEqual(try data.images.floats(), [0, 1, 1, 0])
+        XCTAssertNil(data.labels)
+    }
+
     func testUnknownFormatRejected() throws {
         let path = try TestFiles.file("data.csv", Array("1,2,3\n".utf8))
         let error = assertThrowsDataError { try DataLoader.load(path: path, inputShape: [1, 1, 1], preprocessing: Preprocessing()) }

@@ -1,18 +1,7 @@
 import QuantCore
 
-/// Conversion of an image array read from IDX, NPY or NPZ to model input.
-///
-/// Accepted source shapes, N images first:
-///
-///     [N, H, W]        one channel
-///     [N, K]           flattened images, K = C * H * W of the model, in the
-///                      layout's order (C, H, W for NCHW, H, W, C for NHWC)
-///     [N, C, H, W]     with layout NCHW
-///     [N, H, W, C]     with layout NHWC
-///
-/// When the layout is not given, a 4-D array is NCHW if axis 1 has 1, 3 or 4
-/// entries (or as many as the model's channels), otherwise NHWC if axis 3
-/// has, otherwise it is rejected with a request for `--input-layout`.
+/// Conversion of an image array read from IDX, NPY or NPZ to model input,
+/// following the shape and layout rules stated at `DataLoader`.
 enum ArrayImages {
     static func prepare(_ array: Tensor, geometry: InputGeometry, preprocessing: Preprocessing,
                         path: String) throws(DataError) -> Tensor {

@@ -19,6 +19,19 @@ import QuantCore
 /// when their count matches the chosen array. A labels path may name an IDX,
 /// `.npy` or `.npz` file (also with `#NAME`); label arrays are 1-D (or
 /// `[N, 1]`) non-negative integers, or floats with integral values.
+///
+/// Image arrays (IDX, NPY, NPZ) may have these shapes, N images first:
+///
+///     [N, H, W]        one channel
+///     [N, K]           flattened images, K = C * H * W of the model, in the
+///                      layout's order (C, H, W for NCHW, H, W, C for NHWC)
+///     [N, C, H, W]     with layout NCHW
+///     [N, H, W, C]     with layout NHWC
+///
+/// Without `Preprocessing.layout`, a 4-D array is NCHW when axis 1 has 1, 3
+/// or 4 entries (or as many as the model's channels), else NHWC when axis 3
+/// has, else it is rejected. Channels and size are then adapted as
+/// `InputGeometry` describes.
 public enum DataLoader {
     static let imageArrayNames = ["x", "images", "x_test", "data", "inputs"]
     static let labelArrayNames = ["y", "labels", "y_test", "targets", "label"]

@@ -1,4 +1,4 @@
-/// An 8-bit image as decoded from a file: `pixels` holds `height` rows of
+/// An 8-bit image as decoded from a file: `pixels` contains `height` rows of
 /// `width` pixels of `channels` interleaved samples (1 gray, 3 RGB).
 public struct DecodedImage: Sendable, Equatable {
     public var width: Int

@@ -82,8 +82,9 @@ public enum IDXReader {
         }
         if case .compressed(_, let compressedCount) = source,
            payloadCount > compressedCount * Inflater.maximumRatio {
-            throw .truncated(path: path, element: "IDX data of shape \(shape)", expectedBytes: payloadCount,
-                             actualBytes: compressedCount * Inflater.maximumRatio)
+            throw .corrupted(path: path, element: "IDX data of shape \(shape)",
+                             reason: "declares \(payloadCount) bytes, more than the \(compressedCount) compressed "
+                                 + "bytes can inflate to; the header or the file is damaged")
         }
 
         let itemSize = shape.dropFirst().reduce(1, *)

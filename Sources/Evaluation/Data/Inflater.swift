@@ -25,9 +25,9 @@ enum DeflateFraming {
 /// Concatenated gzip members (as `cat a.gz b.gz` produces) are read as one
 /// stream.
 final class Inflater {
-    /// The largest ratio of inflated to deflated size that deflate can reach
-    /// (258-byte matches coded in about 2 bits, plus block overhead); a
-    /// declared size above `compressedCount * maximumRatio` cannot be real.
+    /// The largest ratio of inflated to deflated size that deflate can reach,
+    /// because a 258-byte match takes at least about 2 bits. A declared size
+    /// above `compressedCount * maximumRatio` cannot be real.
     static let maximumRatio = 1032
 
     private let stream: UnsafeMutablePointer<z_stream>
@@ -38,6 +38,11 @@ final class Inflater {
     private(set) var isFinished = false
 
     init(bytes: ArraySlice<UInt8>, framing: DeflateFraming, path: String, element: String) throws(DataError) {
+        guard bytes.count <= Int(UInt32.max) else {
+            // NOTE: zlib's avail_in is 32 bits; inputs of 4 GiB or more would
+            // need refilling, and no supported data file is that large.
+            throw .tooLarge(path: path, element: element, bytes: bytes.count, limit: Int(UInt32.max))
+        }
         self.framing = framing
         self.path = path
         self.element = element
@@ -53,11 +58,6 @@ final class Inflater {
             input.deallocate()
             throw .corrupted(path: path, element: element, reason: "zlib could not start inflating (status \(status))")
         }
-        guard bytes.count <= Int(UInt32.max) else {
-            // NOTE: zlib's avail_in is 32 bits; inputs of 4 GiB or more would
-            // need refilling, and no supported data file is that large.
-            throw .tooLarge(path: path, element: element, bytes: bytes.count, limit: Int(UInt32.max))
-        }
     }
 
     deinit {
@@ -66,10 +66,9 @@ final class Inflater {
         input.deallocate()
     }
 
-    /// Inflates up to `count` bytes. Returns fewer only when the compressed
-    /// stream ends properly before that; throws `truncated` when the input ends
-    /// inside the stream and `corrupted` on invalid deflate data or a failed
-    /// checksum.
+    /// Inflates up to `count` bytes, fewer only when the compressed stream
+    /// ends properly before that. Throws `corrupted` when the input ends inside
+    /// the stream, on invalid deflate data and on a failed checksum.
     func read(count: Int) throws(DataError) -> [UInt8] {
         var produced = 0
         var failure: DataError?

@@ -3,10 +3,11 @@ import QuantCore
 /// The model's input size for one image, `[C, H, W]`, with C 1 (gray) or 3
 /// (RGB), and the conversion of source images to it.
 ///
-/// Each source image is brought to C channels (gray is replicated to RGB, RGB
-/// becomes gray as 0.299 R + 0.587 G + 0.114 B, the ITU-R BT.601 luma that
-/// libjpeg also uses, and a fourth alpha channel is dropped), resized to cover
-/// H x W and centre-cropped (`Resampling`), then normalized (`Preprocessing`).
+/// Each source image is first brought to C channels. Gray is replicated to
+/// RGB, RGB becomes gray as 0.299 R + 0.587 G + 0.114 B (the ITU-R BT.601 luma
+/// that libjpeg also uses), and a fourth alpha channel is dropped. The image
+/// is then resized to cover H x W, centre-cropped (`Resampling`) and
+/// normalized (`Preprocessing`).
 public struct InputGeometry: Sendable, Equatable {
     public var channels: Int
     public var height: Int

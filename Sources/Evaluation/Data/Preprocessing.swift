@@ -27,7 +27,8 @@ public struct Preprocessing: Sendable, Equatable {
     public var scale: Float?
     public var mean: [Float]
     public var std: [Float]
-    /// Axis order of 4-D source arrays; nil infers it (see `DataLoader`).
+    /// Axis order of 4-D (and flattened 2-D) source arrays; nil infers it by
+    /// the rules stated at `DataLoader`.
     public var layout: DataLayout?
 
     public init(scale: Float? = nil, mean: [Float] = [0], std: [Float] = [1], layout: DataLayout? = nil) {
@@ -72,7 +73,7 @@ public struct Preprocessing: Sendable, Equatable {
         return result
     }
 
-    /// The scale applied to source values of `elementType`.
+    /// Returns the scale applied to source values of `elementType`.
     public func effectiveScale(for elementType: ElementType) -> Float {
         elementType == .float32 ? 1 : (scale ?? 1 / 255)
     }
