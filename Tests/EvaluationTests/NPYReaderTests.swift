@@ -141,6 +141,15 @@ final class NPZArchiveTests: XCTestCase {
         }
     }
 
+    func testLocalHeaderZip64SizesIgnored() throws {
+        // numpy.savez opens members with force_zip64, so local headers carry
+        // 0xFFFFFFFF sizes; the central directory has the real ones.
+        var bytes = TestFiles.zip([("x.npy", images)], deflated: true)
+        for offset in 18..<26 { bytes[offset] = 0xFF }
+        let archive = try NPZArchive(bytes: bytes, path: "numpy.npz")
+        XCTAssertEqual(try archive.array(named: "x").data, .uint8([0, 1, 2, 3, 4, 5, 6, 7]))
+    }
+
     func testMissingArrayListsNames() throws {
         let archive = try NPZArchive(bytes: TestFiles.zip([("x.npy", images)], deflated: false), path: "data.npz")
         let error = assertThrowsDataError { try archive.array(named: "labels") }
