@@ -3,6 +3,11 @@ import QuantCore
 import XCTest
 
 final class DataLoaderTests: XCTestCase {
+    override class func tearDown() {
+        TestFiles.removeAll()
+        super.tearDown()
+    }
+
     /// Creates a folder with classes "a_dark" (2 PNGs) and "b_light" (1 JPEG, 1 PNG).
     private func makeImageFolder() throws -> String {
         let root = try TestFiles.makeFolder("images")

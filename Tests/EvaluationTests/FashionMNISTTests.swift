@@ -4,6 +4,11 @@ import XCTest
 
 /// Checks the Fashion-MNIST files shipped in SampleModels/data/fashion-mnist.
 final class FashionMNISTTests: XCTestCase {
+    override class func tearDown() {
+        TestFiles.removeAll()
+        super.tearDown()
+    }
+
     private let folder = TestFiles.fashionMNISTFolder
 
     func testTestSetImagesAndLabelHistogram() throws {

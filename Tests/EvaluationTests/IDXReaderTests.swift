@@ -3,6 +3,11 @@ import QuantCore
 import XCTest
 
 final class IDXReaderTests: XCTestCase {
+    override class func tearDown() {
+        TestFiles.removeAll()
+        super.tearDown()
+    }
+
     func testRawImagesKeepShapeAndValues() throws {
         let values = (0..<24).map { UInt8($0 * 10) }
         let path = try TestFiles.file("images.idx", TestFiles.idx(shape: [2, 3, 4], values: values))

@@ -2,6 +2,11 @@ import Evaluation
 import XCTest
 
 final class ImageDecoderTests: XCTestCase {
+    override class func tearDown() {
+        TestFiles.removeAll()
+        super.tearDown()
+    }
+
     /// A 4 x 3 RGB gradient whose pixels all differ.
     private let width = 4
     private let height = 3

@@ -3,6 +3,11 @@ import QuantCore
 import XCTest
 
 final class NPYReaderTests: XCTestCase {
+    override class func tearDown() {
+        TestFiles.removeAll()
+        super.tearDown()
+    }
+
     private func decode(_ bytes: [UInt8]) throws -> Tensor {
         try NPYReader.decode(bytes[...], path: "test.npy", element: "array")
     }
@@ -128,6 +133,11 @@ final class NPYReaderTests: XCTestCase {
 }
 
 final class NPZArchiveTests: XCTestCase {
+    override class func tearDown() {
+        TestFiles.removeAll()
+        super.tearDown()
+    }
+
     private let images = TestFiles.npy(header: TestFiles.npyHeader(descr: "|u1", shape: [2, 2, 2]), data: [0, 1, 2, 3, 4, 5, 6, 7])
     private let labels = TestFiles.npy(header: TestFiles.npyHeader(descr: "<i8", shape: [2]), data: TestFiles.int64Bytes([3, 1]))
 

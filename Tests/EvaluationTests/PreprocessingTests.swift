@@ -3,6 +3,11 @@ import QuantCore
 import XCTest
 
 final class PreprocessingTests: XCTestCase {
+    override class func tearDown() {
+        TestFiles.removeAll()
+        super.tearDown()
+    }
+
     private func load(_ array: [UInt8], shape: [Int], inputShape: [Int],
                       preprocessing: Preprocessing = Preprocessing()) throws -> LabeledImages {
         let path = try TestFiles.file("images.idx", TestFiles.idx(shape: shape, values: array))
@@ -122,6 +127,11 @@ final class PreprocessingTests: XCTestCase {
 }
 
 final class ResizeTests: XCTestCase {
+    override class func tearDown() {
+        TestFiles.removeAll()
+        super.tearDown()
+    }
+
     private func resize(_ values: [UInt8], height: Int, width: Int, to inputShape: [Int]) throws -> [Float] {
         let path = try TestFiles.file("resize.idx", TestFiles.idx(shape: [1, height, width], values: values))
         return try DataLoader.load(path: path, inputShape: inputShape,

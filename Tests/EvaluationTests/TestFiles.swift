@@ -8,10 +8,19 @@ import XCTest
 /// Writers for the small files the data tests read, built on the same C
 /// libraries the readers use.
 enum TestFiles {
-    /// Creates a fresh empty folder under the temporary directory.
+    /// Folder of this test process's files, removed by `removeAll()`.
+    static let root = (NSTemporaryDirectory() as NSString)
+        .appendingPathComponent("quantscope-data-tests-\(UUID().uuidString)")
+
+    /// Removes every file the tests wrote; test classes call it from their
+    /// class `tearDown()`.
+    static func removeAll() {
+        try? FileManager.default.removeItem(atPath: root)
+    }
+
+    /// Creates a fresh empty folder under `root`.
     static func makeFolder(_ name: String) throws -> String {
-        let path = (NSTemporaryDirectory() as NSString)
-            .appendingPathComponent("quantscope-data-\(name)-\(UUID().uuidString)")
+        let path = (root as NSString).appendingPathComponent("\(name)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
     }
