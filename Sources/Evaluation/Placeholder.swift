@@ -1,4 +1,0 @@
-import CZlib
-import CPNG
-import CJPEG
-let zlibVersionString = String(cString: zlibVersion())
