@@ -73,16 +73,17 @@ enum Broadcasting {
         a.withUnsafeBufferPointer { aBuffer in
             b.withUnsafeBufferPointer { bBuffer in
                 result.withUnsafeMutableBufferPointer { output in
-                    if aShape == bShape {
+                    // Equal counts mean equal shapes up to leading 1s, so row-major order matches.
+                    if aBuffer.count == count && bBuffer.count == count {
                         for index in 0..<count { output[index] = operation(aBuffer[index], bBuffer[index]) }
                         return
                     }
-                    if bBuffer.count == 1 {
+                    if bBuffer.count == 1 && aBuffer.count == count {
                         let scalar = bBuffer[0]
                         for index in 0..<count { output[index] = operation(aBuffer[index], scalar) }
                         return
                     }
-                    if aBuffer.count == 1 {
+                    if aBuffer.count == 1 && bBuffer.count == count {
                         let scalar = aBuffer[0]
                         for index in 0..<count { output[index] = operation(scalar, bBuffer[index]) }
                         return
