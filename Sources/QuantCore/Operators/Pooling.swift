@@ -45,26 +45,24 @@ enum Pooling {
                         let yStart = oy * vertical.stride - vertical.padBegin
                         for ox in 0..<horizontal.output {
                             let xStart = ox * horizontal.stride - horizontal.padBegin
+                            let rows = taps(start: yStart, axis: vertical, lower: 0, upper: vertical.input)
+                            let columns = taps(start: xStart, axis: horizontal, lower: 0, upper: horizontal.input)
                             var maximum = -Float.infinity
                             var sum: Float = 0
-                            var inside = 0
-                            var insidePadded = 0
-                            for ky in 0..<vertical.kernel {
-                                let iy = yStart + ky * vertical.dilation
-                                let rowInPadding = iy >= -vertical.padBegin && iy < vertical.input + vertical.padEnd
-                                let rowInInput = iy >= 0 && iy < vertical.input
-                                for kx in 0..<horizontal.kernel {
-                                    let ix = xStart + kx * horizontal.dilation
-                                    if rowInPadding && ix >= -horizontal.padBegin && ix < horizontal.input + horizontal.padEnd {
-                                        insidePadded += 1
-                                    }
-                                    guard rowInInput && ix >= 0 && ix < horizontal.input else { continue }
-                                    let value = source[iy * horizontal.input + ix]
+                            for ky in rows {
+                                let sourceRow = source + (yStart + ky * vertical.dilation) * horizontal.input + xStart
+                                for kx in columns {
+                                    let value = sourceRow[kx * horizontal.dilation]
                                     maximum = max(maximum, value)
                                     sum += value
-                                    inside += 1
                                 }
                             }
+                            let inside = rows.count * columns.count
+                            let paddedRows = taps(start: yStart, axis: vertical, lower: -vertical.padBegin,
+                                                  upper: vertical.input + vertical.padEnd)
+                            let paddedColumns = taps(start: xStart, axis: horizontal, lower: -horizontal.padBegin,
+                                                     upper: horizontal.input + horizontal.padEnd)
+                            let insidePadded = paddedRows.count * paddedColumns.count
                             if isMax {
                                 yBuffer[outputIndex] = maximum
                             } else {
@@ -78,6 +76,16 @@ enum Pooling {
             }
         }
         return [try context.tensor(shape: outputShape, data: .float32(output))]
+    }
+
+    /// Kernel taps k of a window starting at `start` whose position
+    /// `start + k * dilation` lies in [lower, upper).
+    @inline(__always)
+    private static func taps(start: Int, axis: SpatialAxis, lower: Int, upper: Int) -> Range<Int> {
+        let step = axis.dilation
+        let first = start >= lower ? 0 : (lower - start + step - 1) / step
+        let end = start >= upper ? 0 : min(axis.kernel, (upper - start + step - 1) / step)
+        return first < end ? first..<end : 0..<0
     }
 
     static func globalAveragePool(_ context: OperatorContext) throws(EngineError) -> [Tensor] {
