@@ -92,6 +92,20 @@ final class ConvolutionTests: XCTestCase {
         XCTAssertEqual(values(output), [-1, -1, -1, -1, -1])
     }
 
+    func testConv3DMatchesHandValues() throws {
+        // Ones [1, 1, 3, 3, 3] with a 2x2x2 kernel of ones: every window sums 8
+        // without padding; with one voxel of padding a corner window sees 1.
+        let x = floats([1, 1, 3, 3, 3], Array(repeating: 1, count: 27))
+        let w = floats([1, 1, 2, 2, 2], Array(repeating: 1, count: 8))
+        let valid = try runOperator("Conv", [x, w])
+        XCTAssertEqual(valid.shape, [1, 1, 2, 2, 2])
+        XCTAssertEqual(values(valid), Array(repeating: 8, count: 8))
+        let padded = try runOperator("Conv", [x, w], attributes: ["pads": .ints([1, 1, 1, 1, 1, 1])])
+        XCTAssertEqual(padded.shape, [1, 1, 4, 4, 4])
+        XCTAssertEqual(values(padded)[0], 1)
+        XCTAssertEqual(values(padded)[21], 8)
+    }
+
     func testConvRejectsChannelMismatch() {
         let x = floats([1, 3, 4, 4], Array(repeating: 0, count: 48))
         let w = floats([2, 2, 3, 3], Array(repeating: 0, count: 36))

@@ -3,8 +3,9 @@
 /// where `g = m / (M / group)` and samples outside the input read zero.
 ///
 /// Shapes: X [N, C, H, W], W [M, C/group, kH, kW], B [M], Y [N, M, oH, oW];
-/// 1-D inputs run as 2-D with a unit-height axis. Each image and group is
-/// unfolded by im2col into a `(C/group * kH * kW) x (oH * oW)` matrix and
+/// 1-D and 3-D inputs run through the same code with unit or depth axes
+/// added. Each image and group is unfolded by im2col into a
+/// `(C/group * kH * kW) x (oH * oW)` matrix and
 /// multiplied by the group's `(M/group) x (C/group * kH * kW)` weights with
 /// `SGEMM`; a 1x1 convolution with unit stride and no padding reads X directly.
 enum Convolution {
@@ -18,9 +19,8 @@ enum Convolution {
         }
 
         let spatialRank = input.rank - 2
-        guard spatialRank == 1 || spatialRank == 2 else {
-            // TODO: 3-D convolution needs a 3-D im2col; only 1-D and 2-D are implemented.
-            throw context.unsupported("only 1-D and 2-D convolution is implemented; input shape is \(input.shape)")
+        guard (1...3).contains(spatialRank) else {
+            throw context.unsupported("only 1-D, 2-D and 3-D convolution is implemented; input shape is \(input.shape)")
         }
         guard weights.rank == input.rank else {
             throw context.invalidShape([input.shape, weights.shape], "X and W must have the same rank")
@@ -48,12 +48,12 @@ enum Convolution {
             throw context.invalidShape([input.shape, weights.shape, [bias.count]], "B must have M = \(outputChannels) elements")
         }
 
-        let axes = liftedTo2D(try context.spatialAxes(inputSpatial: Array(input.shape[2...]), kernel: kernel, ceilMode: false))
-        let outputSpatial = spatialRank == 1 ? [axes[1].output] : [axes[0].output, axes[1].output]
-        let outputShape = [batch, outputChannels] + outputSpatial
-        let outputPixels = axes[0].output * axes[1].output
-        let inputPixels = axes[0].input * axes[1].input
-        let depth = groupChannels * axes[0].kernel * axes[1].kernel
+        let spatialAxes = try context.spatialAxes(inputSpatial: Array(input.shape[2...]), kernel: kernel, ceilMode: false)
+        let axes = liftedTo3D(spatialAxes)
+        let outputShape = [batch, outputChannels] + spatialAxes.map(\.output)
+        let outputPixels = axes.reduce(1) { $0 * $1.output }
+        let inputPixels = axes.reduce(1) { $0 * $1.input }
+        let depth = groupChannels * axes.reduce(1) { $0 * $1.kernel }
         let isPointwise = axes.allSatisfy { $0.kernel == 1 && $0.stride == 1 && $0.padBegin == 0 && $0.padEnd == 0 }
 
         var output = [Float](repeating: 0, count: try context.elementCount(outputShape))
@@ -97,33 +97,40 @@ enum Convolution {
         return [try context.tensor(shape: outputShape, data: .float32(output))]
     }
 
-    /// im2col: writes row `(c * kH + ky) * kW + kx`, column `oy * oW + ox` as
-    /// the input sample that weight tap meets at that output pixel (zero in the padding).
+    /// im2col: writes row `((c * kD + kz) * kH + ky) * kW + kx`, column
+    /// `(oz * oH + oy) * oW + ox` as the input sample that weight tap meets at
+    /// that output pixel (zero in the padding).
     static func unfold(_ input: UnsafePointer<Float>, channels: Int, axes: [SpatialAxis],
                        into columns: UnsafeMutablePointer<Float>) {
-        let (vertical, horizontal) = (axes[0], axes[1])
-        let outputPixels = vertical.output * horizontal.output
+        let (outer, vertical, horizontal) = (axes[0], axes[1], axes[2])
+        let outputPixels = outer.output * vertical.output * horizontal.output
+        let planeSize = vertical.input * horizontal.input
         var row = 0
         for channel in 0..<channels {
-            let plane = input + channel * vertical.input * horizontal.input
-            for ky in 0..<vertical.kernel {
-                for kx in 0..<horizontal.kernel {
-                    let target = columns + row * outputPixels
-                    for oy in 0..<vertical.output {
-                        let iy = oy * vertical.stride - vertical.padBegin + ky * vertical.dilation
-                        let targetRow = target + oy * horizontal.output
-                        guard iy >= 0 && iy < vertical.input else {
-                            targetRow.update(repeating: 0, count: horizontal.output)
-                            continue
-                        }
-                        let sourceRow = plane + iy * horizontal.input
+            let volume = input + channel * outer.input * planeSize
+            for kz in 0..<outer.kernel {
+                for ky in 0..<vertical.kernel {
+                    for kx in 0..<horizontal.kernel {
                         let xOffset = kx * horizontal.dilation - horizontal.padBegin
-                        for ox in 0..<horizontal.output {
-                            let ix = ox * horizontal.stride + xOffset
-                            targetRow[ox] = (ix >= 0 && ix < horizontal.input) ? sourceRow[ix] : 0
+                        var target = columns + row * outputPixels
+                        for oz in 0..<outer.output {
+                            let iz = oz * outer.stride - outer.padBegin + kz * outer.dilation
+                            for oy in 0..<vertical.output {
+                                let iy = oy * vertical.stride - vertical.padBegin + ky * vertical.dilation
+                                defer { target += horizontal.output }
+                                guard iz >= 0 && iz < outer.input && iy >= 0 && iy < vertical.input else {
+                                    target.update(repeating: 0, count: horizontal.output)
+                                    continue
+                                }
+                                let sourceRow = volume + iz * planeSize + iy * horizontal.input
+                                for ox in 0..<horizontal.output {
+                                    let ix = ox * horizontal.stride + xOffset
+                                    target[ox] = (ix >= 0 && ix < horizontal.input) ? sourceRow[ix] : 0
+                                }
+                            }
                         }
+                        row += 1
                     }
-                    row += 1
                 }
             }
         }

@@ -5,16 +5,15 @@
 /// wins. AveragePool: the window sum divided by the number of taps inside the
 /// input, or with count_include_pad = 1 by the number of taps inside the
 /// padded input (taps that ceil_mode adds beyond the padding are never counted).
-/// 1-D pools run as 2-D with a unit-height axis. GlobalAveragePool averages
+/// 1-D, 2-D and 3-D pools share one 3-D loop. GlobalAveragePool averages
 /// every spatial axis, of any count, to size 1.
 enum Pooling {
     static func pool(_ context: OperatorContext) throws(EngineError) -> [Tensor] {
         let input = try context.input(0)
         let x = try context.floats(0)
         let spatialRank = input.rank - 2
-        guard spatialRank == 1 || spatialRank == 2 else {
-            // TODO: 3-D pooling is not implemented.
-            throw context.unsupported("only 1-D and 2-D pooling is implemented; input shape is \(input.shape)")
+        guard (1...3).contains(spatialRank) else {
+            throw context.unsupported("only 1-D, 2-D and 3-D pooling is implemented; input shape is \(input.shape)")
         }
         guard let kernelAttribute = try context.ints("kernel_shape") else {
             throw context.invalidAttribute("kernel_shape", "(missing)", "the attribute is required")
@@ -26,50 +25,60 @@ enum Pooling {
             throw context.unsupported("the Indices output of MaxPool is not supported")
         }
         let ceilMode = try context.int("ceil_mode", default: 0) != 0
-        let axes = liftedTo2D(try context.spatialAxes(inputSpatial: Array(input.shape[2...]),
-                                                      kernel: kernelAttribute.map(Int.init), ceilMode: ceilMode))
+        let spatialAxes = try context.spatialAxes(inputSpatial: Array(input.shape[2...]),
+                                                  kernel: kernelAttribute.map(Int.init), ceilMode: ceilMode)
+        let axes = liftedTo3D(spatialAxes)
         let planes = input.shape[0] * input.shape[1]
-        let outputSpatial = spatialRank == 1 ? [axes[1].output] : [axes[0].output, axes[1].output]
-        let outputShape = Array(input.shape[0..<2]) + outputSpatial
+        let outputShape = Array(input.shape[0..<2]) + spatialAxes.map(\.output)
         let isMax = context.opType == "MaxPool"
         let includePad = try context.int("count_include_pad", default: 0) != 0
 
         var output = [Float](repeating: 0, count: try context.elementCount(outputShape))
-        let (vertical, horizontal) = (axes[0], axes[1])
+        let (outer, vertical, horizontal) = (axes[0], axes[1], axes[2])
+        let planeSize = vertical.input * horizontal.input
         x.withUnsafeBufferPointer { xBuffer in
             output.withUnsafeMutableBufferPointer { yBuffer in
                 var outputIndex = 0
                 for plane in 0..<planes {
-                    let source = xBuffer.baseAddress! + plane * vertical.input * horizontal.input
-                    for oy in 0..<vertical.output {
-                        let yStart = oy * vertical.stride - vertical.padBegin
-                        for ox in 0..<horizontal.output {
-                            let xStart = ox * horizontal.stride - horizontal.padBegin
+                    let source = xBuffer.baseAddress! + plane * outer.input * planeSize
+                    for oz in 0..<outer.output {
+                        let zStart = oz * outer.stride - outer.padBegin
+                        let layers = taps(start: zStart, axis: outer, lower: 0, upper: outer.input)
+                        let paddedLayers = taps(start: zStart, axis: outer, lower: -outer.padBegin,
+                                                upper: outer.input + outer.padEnd)
+                        for oy in 0..<vertical.output {
+                            let yStart = oy * vertical.stride - vertical.padBegin
                             let rows = taps(start: yStart, axis: vertical, lower: 0, upper: vertical.input)
-                            let columns = taps(start: xStart, axis: horizontal, lower: 0, upper: horizontal.input)
-                            var maximum = -Float.infinity
-                            var sum: Float = 0
-                            for ky in rows {
-                                let sourceRow = source + (yStart + ky * vertical.dilation) * horizontal.input + xStart
-                                for kx in columns {
-                                    let value = sourceRow[kx * horizontal.dilation]
-                                    maximum = max(maximum, value)
-                                    sum += value
-                                }
-                            }
-                            let inside = rows.count * columns.count
                             let paddedRows = taps(start: yStart, axis: vertical, lower: -vertical.padBegin,
                                                   upper: vertical.input + vertical.padEnd)
-                            let paddedColumns = taps(start: xStart, axis: horizontal, lower: -horizontal.padBegin,
-                                                     upper: horizontal.input + horizontal.padEnd)
-                            let insidePadded = paddedRows.count * paddedColumns.count
-                            if isMax {
-                                yBuffer[outputIndex] = maximum
-                            } else {
-                                let divisor = includePad ? insidePadded : inside
-                                yBuffer[outputIndex] = divisor > 0 ? sum / Float(divisor) : 0
+                            for ox in 0..<horizontal.output {
+                                let xStart = ox * horizontal.stride - horizontal.padBegin
+                                let columns = taps(start: xStart, axis: horizontal, lower: 0, upper: horizontal.input)
+                                var maximum = -Float.infinity
+                                var sum: Float = 0
+                                for kz in layers {
+                                    let layer = source + (zStart + kz * outer.dilation) * planeSize + xStart
+                                    for ky in rows {
+                                        let sourceRow = layer + (yStart + ky * vertical.dilation) * horizontal.input
+                                        for kx in columns {
+                                            let value = sourceRow[kx * horizontal.dilation]
+                                            maximum = max(maximum, value)
+                                            sum += value
+                                        }
+                                    }
+                                }
+                                if isMax {
+                                    yBuffer[outputIndex] = maximum
+                                } else {
+                                    let paddedColumns = taps(start: xStart, axis: horizontal, lower: -horizontal.padBegin,
+                                                             upper: horizontal.input + horizontal.padEnd)
+                                    let divisor = includePad
+                                        ? paddedLayers.count * paddedRows.count * paddedColumns.count
+                                        : layers.count * rows.count * columns.count
+                                    yBuffer[outputIndex] = divisor > 0 ? sum / Float(divisor) : 0
+                                }
+                                outputIndex += 1
                             }
-                            outputIndex += 1
                         }
                     }
                 }

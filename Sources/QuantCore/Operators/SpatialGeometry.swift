@@ -89,10 +89,9 @@ extension OperatorContext {
     }
 }
 
-/// Lifts a 1-D sliding window to 2-D with a unit-height first axis, so that a
-/// 2-D kernel handles both.
-func liftedTo2D(_ axes: [SpatialAxis]) -> [SpatialAxis] {
-    guard axes.count == 1 else { return axes }
+/// Lifts a 1-D or 2-D sliding window to 3-D by prepending unit axes, so that
+/// one 3-D kernel loop handles every spatial rank.
+func liftedTo3D(_ axes: [SpatialAxis]) -> [SpatialAxis] {
     let unit = SpatialAxis(input: 1, kernel: 1, stride: 1, dilation: 1, padBegin: 0, padEnd: 0, output: 1)
-    return [unit] + axes
+    return Array(repeating: unit, count: max(0, 3 - axes.count)) + axes
 }

@@ -11,8 +11,6 @@
 #       integer element types; the float kernels take float32 only
 #   test_batchnorm_epsilon_training_mode test_batchnorm_example_training_mode
 #       training mode, which the engine rejects
-#   test_averagepool_3d_default test_maxpool_3d_default
-#       3-D pooling is not implemented
 #   test_maxpool_with_argmax_2d_precomputed_pads
 #   test_maxpool_with_argmax_2d_precomputed_strides
 #       the Indices output of MaxPool is not implemented
@@ -30,7 +28,7 @@ target_dir=$(cd "$(dirname "$0")" && pwd)
 
 cases="
 test_add test_add_bcast
-test_averagepool_1d_default test_averagepool_2d_ceil test_averagepool_2d_default
+test_averagepool_1d_default test_averagepool_3d_default test_averagepool_2d_ceil test_averagepool_2d_default
 test_averagepool_2d_pads test_averagepool_2d_pads_count_include_pad
 test_averagepool_2d_precomputed_pads test_averagepool_2d_precomputed_pads_count_include_pad
 test_averagepool_2d_precomputed_same_upper test_averagepool_2d_precomputed_strides
@@ -62,7 +60,7 @@ test_hardswish test_hardswish_expanded
 test_identity
 test_leakyrelu test_leakyrelu_default test_leakyrelu_example
 test_matmul_2d test_matmul_3d test_matmul_4d
-test_maxpool_1d_default test_maxpool_2d_ceil test_maxpool_2d_default
+test_maxpool_1d_default test_maxpool_3d_default test_maxpool_2d_ceil test_maxpool_2d_default
 test_maxpool_2d_dilations test_maxpool_2d_pads test_maxpool_2d_precomputed_pads
 test_maxpool_2d_precomputed_same_upper test_maxpool_2d_precomputed_strides
 test_maxpool_2d_same_lower test_maxpool_2d_same_upper test_maxpool_2d_strides
