@@ -19,11 +19,11 @@ public enum EngineError: Error, Equatable, CustomStringConvertible {
     case missingInput(node: String, opType: String, index: Int)
     /// An input has an element type the kernel does not handle.
     case wrongElementType(node: String, opType: String, input: Int, expected: ElementType, actual: ElementType)
-    /// The input shapes cannot be combined; `reason` says which rule they break.
+    /// The input shapes cannot be combined. `reason` names the rule they break.
     case invalidShape(node: String, opType: String, shapes: [[Int]], reason: String)
     /// An attribute (or an attribute-like input such as Reshape's shape) has an invalid value.
     case invalidAttribute(node: String, opType: String, attribute: String, value: String, reason: String)
-    /// The node asks for a mode the float engine does not implement.
+    /// The node requests a mode that the float engine does not implement.
     case unsupportedMode(node: String, opType: String, reason: String)
     /// Building an output tensor failed.
     case tensor(node: String, opType: String, error: TensorError)

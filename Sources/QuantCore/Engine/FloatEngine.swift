@@ -115,7 +115,7 @@ public struct FloatEngine: Sendable {
         }
     }
 
-    /// The runtime inputs, checked against their declarations, plus the initializers.
+    /// Checks the runtime inputs against their declarations and returns them with the initializers.
     private func checkedValues(_ inputs: [String: Tensor]) throws(EngineError) -> [String: Tensor] {
         var values = model.graph.initializers
         for declared in model.graph.runtimeInputs {
@@ -133,7 +133,7 @@ public struct FloatEngine: Sendable {
         return values
     }
 
-    /// Whether `shape` has the declared rank and every fixed dimension.
+    /// Returns whether `shape` has the declared rank and every fixed dimension.
     static func shape(_ shape: [Int], matches declared: [Dimension]) -> Bool {
         guard shape.count == declared.count else { return false }
         return zip(shape, declared).allSatisfy { size, dimension in

@@ -13,8 +13,17 @@ public struct LayerSummary: Sendable, Equatable {
     /// product. Every other operator reports 0: their few multiplies per
     /// element are not counted.
     public var macs: Int
+
+    public init(nodeName: String, opType: String, outputShapes: [[Int]], parameterCount: Int, macs: Int) {
+        self.nodeName = nodeName
+        self.opType = opType
+        self.outputShapes = outputShapes
+        self.parameterCount = parameterCount
+        self.macs = macs
+    }
 }
 
+/// Per-layer statistics of a whole model, in node order.
 public struct ModelSummary: Sendable, Equatable {
     public var layers: [LayerSummary]
     /// Shapes of the runtime graph inputs at batch size 1.

@@ -34,7 +34,7 @@ public enum OperatorRegistry {
     private static let byType: [String: ClosedRange<Int64>] =
         Dictionary(uniqueKeysWithValues: supported.map { ($0.opType, $0.opsets) })
 
-    /// Whether `opType` of the default domain is supported at `opset`.
+    /// Returns whether `opType` of the default domain is supported at `opset`.
     public static func supports(_ opType: String, domain: String = "", opset: Int64) -> Bool {
         guard domain.isEmpty || domain == "ai.onnx" else { return false }
         return byType[opType]?.contains(opset) ?? false

@@ -2,7 +2,7 @@
 /// axis, and each axis pair must be equal or contain a 1, which stretches to
 /// the other size. The result has the larger rank.
 enum Broadcasting {
-    /// The broadcast shape of `shapes`, or nil when two sizes of one axis differ and neither is 1.
+    /// Returns the broadcast shape of `shapes`, or nil when two sizes of one axis differ and neither is 1.
     static func shape(_ shapes: [[Int]]) -> [Int]? {
         let rank = shapes.map(\.count).max() ?? 0
         var result = [Int](repeating: 1, count: rank)

@@ -1,4 +1,4 @@
-/// Conv: `Y[n, m, oy, ox] = B[m] + sum_{c, ky, kx} W[m, c, ky, kx] *
+/// Conv (2-D form): `Y[n, m, oy, ox] = B[m] + sum_{c, ky, kx} W[m, c, ky, kx] *
 /// X[n, g * C/group + c, oy * sy - padTop + ky * dy, ox * sx - padLeft + kx * dx]`,
 /// where `g = m / (M / group)` and samples outside the input read zero.
 ///

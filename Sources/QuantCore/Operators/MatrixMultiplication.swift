@@ -39,9 +39,9 @@ enum MatrixMultiplication {
         return [try context.tensor(shape: [m, n], data: .float32(product))]
     }
 
-    /// MatMul with numpy semantics: the last two axes multiply as matrices,
-    /// leading axes broadcast; a 1-D A gains a leading 1 and a 1-D B a
-    /// trailing 1, both removed from the result.
+    /// MatMul with numpy semantics: the last two axes multiply as matrices and
+    /// the leading axes broadcast. A 1-D A gains a leading 1 and a 1-D B a
+    /// trailing 1, and the result drops both.
     static func matMul(_ context: OperatorContext) throws(EngineError) -> [Tensor] {
         let a = try context.input(0)
         let b = try context.input(1)

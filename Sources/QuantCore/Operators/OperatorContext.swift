@@ -10,7 +10,7 @@ struct OperatorContext {
 
     // MARK: Inputs
 
-    /// Input `index`, or nil when it is absent or has an empty name.
+    /// Returns input `index`, or nil when it is absent or has an empty name.
     func optionalInput(_ index: Int) -> Tensor? {
         guard index < inputs.count else { return nil }
         if index < node.inputs.count, node.inputs[index].isEmpty { return nil }
@@ -24,7 +24,7 @@ struct OperatorContext {
         return tensor
     }
 
-    /// The float32 elements of input `index`.
+    /// Returns the float32 elements of input `index`.
     func floats(_ index: Int) throws(EngineError) -> [Float] {
         try floats(of: input(index), index: index)
     }
@@ -37,7 +37,7 @@ struct OperatorContext {
         return values
     }
 
-    /// The elements of integer input `index` (shape, axes) as Int64.
+    /// Returns the elements of integer input `index` (shape, axes) as Int64.
     func integers(_ index: Int) throws(EngineError) -> [Int64] {
         let tensor = try input(index)
         switch tensor.data {
@@ -67,7 +67,7 @@ struct OperatorContext {
         }
     }
 
-    /// An INTS attribute, or nil when the node does not set it.
+    /// Returns an INTS attribute, or nil when the node does not set it.
     func ints(_ attribute: String) throws(EngineError) -> [Int64]? {
         switch node.attributes[attribute] {
         case nil: return nil

@@ -5,7 +5,8 @@ enum PassThrough {
         [try context.input(0)]
     }
 
-    /// Dropout at inference is the identity; the optional mask output is all true.
+    /// Dropout at inference is the identity. The optional mask output is all
+    /// true (bool from opset 10, ones of the input type before).
     /// From opset 12 a true `training_mode` input would drop elements at random,
     /// which is rejected.
     static func dropout(_ context: OperatorContext) throws(EngineError) -> [Tensor] {
@@ -23,7 +24,10 @@ enum PassThrough {
             throw context.unsupported("is_test = 0 (training) is not supported; the float engine runs inference only")
         }
         guard context.node.outputs.count > 1 else { return [input] }
-        let mask = try context.tensor(shape: input.shape, data: .bool(Array(repeating: true, count: input.count)))
+        let maskData: TensorData = context.opset < 10
+            ? .float32(Array(repeating: 1, count: input.count))
+            : .bool(Array(repeating: true, count: input.count))
+        let mask = try context.tensor(shape: input.shape, data: maskData)
         return [input, mask]
     }
 

@@ -1,5 +1,5 @@
 extension TensorData {
-    /// The elements at `indices`, in that order, keeping the element type.
+    /// Returns the elements at `indices`, in that order, with the same element type.
     func gathered(_ indices: [Int]) -> TensorData {
         switch self {
         case .float32(let values): return .float32(indices.map { values[$0] })
@@ -11,7 +11,7 @@ extension TensorData {
         }
     }
 
-    /// `parts` joined end to end; nil when their element types differ.
+    /// Returns `parts` joined end to end, or nil when their element types differ.
     static func concatenated(_ parts: [TensorData]) -> TensorData? {
         guard let first = parts.first else { return nil }
         switch first {
