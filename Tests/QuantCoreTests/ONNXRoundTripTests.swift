@@ -5,7 +5,7 @@ import XCTest
 /// Encodes models and tensors with ONNXWriter and decodes them with
 /// ONNXReader.
 final class ONNXRoundTripTests: XCTestCase {
-    /// One tensor of every element type the reader keeps (float16 is
+    /// Returns one tensor of every element type the reader keeps (float16 is
     /// widened to float32 on reading, so it has its own test).
     static func tensorsOfEveryType() throws -> [(String, Tensor)] {
         [

@@ -10,7 +10,7 @@ final class ONNXTestDataSweepTests: XCTestCase {
     /// Every model must decode. A data set file must decode unless its
     /// element type is unsupported or it is not a `TensorProto` at all
     /// (sequence and optional test cases store `SequenceProto` and
-    /// `OptionalProto` files; their directories contain "seq" or "_opt").
+    /// `OptionalProto` files, in directories whose names contain "seq" or "_opt").
     func testInstalledTestDataDecodes() throws {
         guard FileManager.default.fileExists(atPath: Self.root) else {
             throw XCTSkip("libonnx-testdata is not installed at \(Self.root)")

@@ -99,8 +99,8 @@ final class ProtobufWireTests: XCTestCase {
     }
 
     func testNestedMessageCannotReadPastItsEnd() throws {
-        // Field 1 holds a 2-byte message whose inner field claims 5 bytes;
-        // the 5 bytes exist in the buffer but lie outside the message.
+        // Field 1 contains a 2-byte message whose inner field claims 5 bytes.
+        // The 5 bytes exist in the buffer but lie outside the message.
         var reader = ProtobufReader([0x0A, 0x02, 0x0A, 0x05, 0x01, 0x02, 0x03, 0x04, 0x05])
         _ = try reader.nextField()
         var inner = try reader.readMessage()

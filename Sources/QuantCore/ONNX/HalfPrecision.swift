@@ -24,7 +24,7 @@ func floatFromHalfBits(_ bits: UInt16) -> Float {
 }
 
 /// Narrows a Float to the bit pattern of the nearest binary16 value, ties to
-/// even; values beyond the binary16 range become infinity and NaN stays NaN.
+/// even. Values beyond the binary16 range become infinity, and NaN stays NaN.
 func halfBitsFromFloat(_ value: Float) -> UInt16 {
     let bits = value.bitPattern
     let sign = UInt16((bits >> 16) & 0x8000)

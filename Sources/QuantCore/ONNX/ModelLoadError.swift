@@ -29,7 +29,7 @@ public enum ModelLoadError: Error, Equatable, CustomStringConvertible {
         case .fileNotFound(let path):
             return "\(path): file not found; check the path"
         case .notAFile(let path):
-            return "\(path): is a directory, not an ONNX file; pass the path of the .onnx file"
+            return "\(path) is a directory, not an ONNX file; pass the path of the .onnx file"
         case .unreadable(let path, let reason):
             return "\(path): cannot be read (\(reason)); check its permissions"
         case .emptyFile(let path):
@@ -49,26 +49,29 @@ public enum ModelLoadError: Error, Equatable, CustomStringConvertible {
         case .unsupportedElementType(let source, let element, let tensor, let rawType):
             return "\(source): \(ModelLoadError.subject(element, tensor)) has element type "
                 + "\(ModelLoadError.dataTypeName(rawType)) (\(rawType)), which is not supported; "
-                + "supported types are float32, float16, int64, int32, int8, uint8 and bool"
+                + "convert it to float32, float16, int64, int32, int8, uint8 or bool before exporting"
         case .negativeDimension(let source, let element, let tensor, let dims):
-            return "\(source): \(ModelLoadError.subject(element, tensor)) has a negative dimension in \(dims)"
+            return "\(source): \(ModelLoadError.subject(element, tensor)) has a negative dimension in \(dims); the file is corrupt"
         case .tensorTooLarge(let source, let element, let tensor, let dims, let claimed, let limit):
             let count = claimed.map(String.init) ?? "more than 2^63"
             return "\(source): \(ModelLoadError.subject(element, tensor)) with dims \(dims) claims \(count) "
                 + "elements, more than the limit of \(limit); the file is corrupt"
         case .tensorDataMismatch(let source, let element, let tensor, let expected, let actual, let field):
             return "\(source): \(ModelLoadError.subject(element, tensor)) needs \(expected) elements for its dims, "
-                + "but \(field) holds \(actual); the file is corrupt"
+                + "but \(field) contains \(actual); the file is corrupt"
         case .nestingTooDeep(let source, let element, let limit):
-            return "\(source): \(element): subgraphs are nested more than \(limit) levels deep"
+            return "\(source): \(element): subgraphs are nested more than \(limit) levels deep, "
+                + "far deeper than real models; the file is corrupt or crafted"
         case .writeFailed(let path, let reason):
             return "\(path): writing failed (\(reason)); check that the directory exists and is writable"
         }
     }
 
-    /// The element path, followed by the tensor name unless the path ends with it.
+    /// Returns the element path, followed by the tensor name unless the name
+    /// is empty or the path already ends with it.
     static func subject(_ element: String, _ tensor: String) -> String {
-        element.hasSuffix("'\(tensor)'") ? element : "\(element) (tensor '\(tensor)')"
+        if tensor.isEmpty || element.hasSuffix("'\(tensor)'") { return element }
+        return "\(element) (tensor '\(tensor)')"
     }
 
     /// Name of an ONNX `TensorProto.DataType` number.

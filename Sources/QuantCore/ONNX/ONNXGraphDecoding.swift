@@ -26,7 +26,7 @@ enum ONNXGraphDecoding {
             case 5:
                 let index = graph.initializerOrder.count
                 var tensorCursor = try cursor.message(field, element: "\(path).initializer[\(index)]")
-                let name = try tensorCursor.peekString(8)
+                let name = tensorCursor.peekString(8)
                 tensorCursor = ONNXMessageCursor(tensorCursor.reader, source: cursor.source,
                                                  element: "\(path).initializer '\(name)'")
                 let (_, tensor) = try ONNXTensorDecoding.decode(tensorCursor)
@@ -68,7 +68,7 @@ enum ONNXGraphDecoding {
             case 5:
                 var attributeCursor = try cursor.message(field, element: "\(start.element).attribute[\(attributeCount)]")
                 attributeCount += 1
-                let name = try attributeCursor.peekString(1)
+                let name = attributeCursor.peekString(1)
                 attributeCursor = ONNXMessageCursor(attributeCursor.reader, source: cursor.source,
                                                     element: "\(start.element).attribute '\(name)'")
                 let value = try attribute(attributeCursor, depth: depth)
@@ -92,9 +92,9 @@ enum ONNXGraphDecoding {
         static let sparseTensors: Int32 = 12, typeProto: Int32 = 13, typeProtos: Int32 = 14
     }
 
-    /// Decodes an attribute. Its kind comes from the `type` field; files
-    /// older than IR version 3 may omit it, and then the kind is that of the
-    /// first value field present.
+    /// Decodes an attribute. Its kind comes from the `type` field. Files
+    /// older than IR version 3 may omit that field, and then the kind is that
+    /// of the first value field present.
     static func attribute(_ start: ONNXMessageCursor, depth: Int) throws(ModelLoadError) -> Attribute {
         var cursor = start
         let path = start.element

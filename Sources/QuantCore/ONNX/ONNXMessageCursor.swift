@@ -62,7 +62,7 @@ struct ONNXMessageCursor {
         } catch { throw malformed(error) }
     }
 
-    /// The range of a length-delimited payload, without copying it.
+    /// Returns the range of a length-delimited payload, without copying it.
     mutating func range(_ field: ProtobufField) throws(ModelLoadError) -> Range<Int> {
         do {
             try reader.expect(field, .lengthDelimited)
@@ -70,7 +70,7 @@ struct ONNXMessageCursor {
         } catch { throw malformed(error) }
     }
 
-    /// A cursor over a nested message, reporting errors under `element`.
+    /// Returns a cursor over a nested message that reports errors under `element`.
     mutating func message(_ field: ProtobufField, element: String) throws(ModelLoadError) -> ONNXMessageCursor {
         let payload = try range(field)
         return ONNXMessageCursor(ProtobufReader(reader.bytes, range: payload), source: source, element: element)
@@ -90,15 +90,18 @@ struct ONNXMessageCursor {
 
     /// Reads the string field `number` of this message without moving the
     /// cursor, so that a path can name an element whose name field comes
-    /// after its other fields. Returns "" when the field is absent.
-    func peekString(_ number: Int) throws(ModelLoadError) -> String {
+    /// after its other fields. Returns "" when the field is absent, and the
+    /// name found so far when the message is malformed: decoding it properly
+    /// reports that error.
+    func peekString(_ number: Int) -> String {
         var scan = self
         var found = ""
-        while let field = try scan.nextField() {
+        while let field = try? scan.nextField() {
             if field.number == number, field.wireType == .lengthDelimited {
-                found = try scan.string(field)
+                guard let name = try? scan.string(field) else { break }
+                found = name
             } else {
-                try scan.skip(field)
+                guard (try? scan.skip(field)) != nil else { break }
             }
         }
         return found

@@ -4,8 +4,8 @@ import Foundation
 /// as the ONNX test data sets store inputs and expected outputs).
 ///
 /// Supports IR version 3 and later. Tensor data must be embedded in the
-/// file; models saved with external data are rejected with a message that
-/// says how to re-save them.
+/// file. Models saved with external data are rejected with a message that
+/// explains how to re-save them.
 public enum ONNXReader {
     /// Largest file accepted: 2 GiB, the protobuf message size limit.
     public static let maxFileSize = 1 << 31
@@ -65,7 +65,7 @@ public enum ONNXReader {
     /// Decodes a serialized standalone `TensorProto`.
     public static func decodeTensor(_ bytes: [UInt8], source: String) throws(ModelLoadError) -> (name: String, tensor: Tensor) {
         let cursor = ONNXMessageCursor(ProtobufReader(bytes), source: source, element: "tensor")
-        let name = try cursor.peekString(8)
+        let name = cursor.peekString(8)
         return try ONNXTensorDecoding.decode(
             ONNXMessageCursor(cursor.reader, source: source, element: "tensor '\(name)'"))
     }

@@ -5,7 +5,7 @@
 /// `int64_data` for int64, and `int32_data` for int32, int8, uint8, bool and
 /// float16 (whose bit pattern is stored in the low 16 bits). The dims are
 /// checked first, and the element count they claim is compared with the
-/// data the message really holds before any element array is allocated.
+/// data the message contains before any element array is allocated.
 enum ONNXTensorDecoding {
     /// Largest element count accepted in one tensor (2^31).
     static let maxElements = 1 << 31
@@ -16,7 +16,6 @@ enum ONNXTensorDecoding {
         static let segment = 3
         static let floatData = 4
         static let int32Data = 5
-        static let stringData = 6
         static let int64Data = 7
         static let name = 8
         static let rawData = 9
@@ -24,7 +23,7 @@ enum ONNXTensorDecoding {
         static let dataLocation = 14
     }
 
-    /// Decodes the `TensorProto` under `cursor`.
+    /// Decodes the `TensorProto` that `start` covers.
     static func decode(_ start: ONNXMessageCursor) throws(ModelLoadError) -> (name: String, tensor: Tensor) {
         var cursor = start
         var dims: [Int64] = []
@@ -90,7 +89,7 @@ enum ONNXTensorDecoding {
                 throw .tensorDataMismatch(source: source, element: element, tensor: name,
                                           expectedElements: count, actualElements: available, field: field)
             }
-            data = try decodeTyped(start, as: elementType, count: count, tensor: name)
+            data = try decodeTyped(start, as: elementType, count: count)
         }
 
         do {
@@ -143,8 +142,8 @@ enum ONNXTensorDecoding {
     }
 
     /// Counts the values of one occurrence of a varint field and moves past
-    /// it. A packed run holds one value per byte without the continuation
-    /// bit; a run that ends mid-varint is reported when it is decoded.
+    /// it. A packed run contains one value per byte without the continuation
+    /// bit. A run that ends inside a varint is rejected here.
     private static func countVarints(_ field: ProtobufField,
                                      _ cursor: inout ONNXMessageCursor) throws(ModelLoadError) -> Int {
         switch field.wireType {
@@ -192,20 +191,20 @@ enum ONNXTensorDecoding {
         }
     }
 
-    /// Decodes the typed repeated field of `type`, which holds `count` values.
-    private static func decodeTyped(_ start: ONNXMessageCursor, as type: ElementType, count: Int,
-                                    tensor name: String) throws(ModelLoadError) -> TensorData {
+    /// Decodes the typed repeated field of `type`, which contains `count` values.
+    private static func decodeTyped(_ start: ONNXMessageCursor, as type: ElementType,
+                                    count: Int) throws(ModelLoadError) -> TensorData {
         var cursor = start
         var floats: [Float] = []
         var integers: [Int64] = []
-        let wanted: Int
+        let dataField: Int
         switch type {
-        case .float32: wanted = Field.floatData; floats.reserveCapacity(count)
-        case .int64: wanted = Field.int64Data; integers.reserveCapacity(count)
-        default: wanted = Field.int32Data; integers.reserveCapacity(count)
+        case .float32: dataField = Field.floatData; floats.reserveCapacity(count)
+        case .int64: dataField = Field.int64Data; integers.reserveCapacity(count)
+        default: dataField = Field.int32Data; integers.reserveCapacity(count)
         }
         while let field = try cursor.nextField() {
-            guard field.number == wanted else { try cursor.skip(field); continue }
+            guard field.number == dataField else { try cursor.skip(field); continue }
             if type == .float32 {
                 try cursor.appendFloats(field, to: &floats)
             } else {
@@ -213,7 +212,7 @@ enum ONNXTensorDecoding {
             }
         }
 
-        // int32_data holds int32 values; narrower types must fit their range.
+        // int32_data contains int32 values, and narrower types must fit their range.
         func narrowed<T: FixedWidthInteger>(_: T.Type, _ typeName: String) throws(ModelLoadError) -> [T] {
             var values: [T] = []
             values.reserveCapacity(integers.count)

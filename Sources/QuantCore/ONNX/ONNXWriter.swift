@@ -133,17 +133,35 @@ public enum ONNXWriter {
         writer.writePackedInt64s(1, tensor.shape.map(Int64.init))
         writer.writeInt64(2, Int64(tensor.elementType.rawValue))
         writeIfPresent(&writer, 8, name)
+        writer.writeBytes(9, rawData(tensor.data))
+        return writer
+    }
+
+    /// Returns the elements as `raw_data`: little-endian, back to back, one
+    /// byte per bool.
+    private static func rawData(_ data: TensorData) -> [UInt8] {
+        #if _endian(little)
+        // The in-memory layout already is the file layout.
+        switch data {
+        case .float32(let values): return values.withUnsafeBytes { Array($0) }
+        case .int64(let values): return values.withUnsafeBytes { Array($0) }
+        case .int32(let values): return values.withUnsafeBytes { Array($0) }
+        case .int8(let values): return values.withUnsafeBytes { Array($0) }
+        case .uint8(let values): return values
+        case .bool(let values): return values.map { $0 ? 1 : 0 }
+        }
+        #else
         var raw = ProtobufWriter()
-        switch tensor.data {
+        switch data {
         case .float32(let values): for value in values { raw.appendLittleEndian(value.bitPattern) }
         case .int64(let values): for value in values { raw.appendLittleEndian(value) }
         case .int32(let values): for value in values { raw.appendLittleEndian(value) }
         case .int8(let values): for value in values { raw.appendLittleEndian(value) }
-        case .uint8(let values): for value in values { raw.appendLittleEndian(value) }
-        case .bool(let values): for value in values { raw.appendLittleEndian(UInt8(value ? 1 : 0)) }
+        case .uint8(let values): return values
+        case .bool(let values): return values.map { $0 ? 1 : 0 }
         }
-        writer.writeBytes(9, raw.bytes)
-        return writer
+        return raw.bytes
+        #endif
     }
 
     /// `ValueInfoProto`. The type is written as a `TypeProto.Tensor` when the

@@ -1,5 +1,5 @@
 /// The protobuf wire types. Types 3 and 4 (groups) are deprecated and
-/// rejected; 6 and 7 are undefined.
+/// rejected, and 6 and 7 are undefined.
 public enum WireType: UInt8, Sendable {
     case varint = 0
     case fixed64 = 1
@@ -57,14 +57,14 @@ public struct ProtobufReader: Sendable {
     public private(set) var offset: Int
     public let end: Int
 
-    /// A reader over all of `bytes`.
+    /// Creates a reader over all of `bytes`.
     public init(_ bytes: [UInt8]) {
         self.bytes = bytes
         self.offset = 0
         self.end = bytes.count
     }
 
-    /// A reader over `range` of `bytes`; `range` must lie inside `bytes`.
+    /// Creates a reader over `range` of `bytes`, which must lie inside `bytes`.
     public init(_ bytes: [UInt8], range: Range<Int>) {
         precondition(range.lowerBound >= 0 && range.upperBound <= bytes.count)
         self.bytes = bytes
@@ -104,8 +104,8 @@ public struct ProtobufReader: Sendable {
             guard offset - start < 10 else { throw .varintTooLong(offset: start) }
             let byte = bytes[offset]
             offset += 1
-            // The tenth byte contributes only bit 63; higher bits are dropped
-            // as protobuf parsers do.
+            // The tenth byte can contribute only bit 63, so its higher bits
+            // fall off the shift and are ignored.
             result |= UInt64(byte & 0x7F) << shift
             if byte & 0x80 == 0 { return result }
             shift += 7
@@ -155,7 +155,7 @@ public struct ProtobufReader: Sendable {
         String(decoding: bytes[try readLengthDelimited()], as: UTF8.self)
     }
 
-    /// A reader over a nested message whose length prefix is at the cursor.
+    /// Returns a reader over the nested message whose length prefix is at the cursor.
     public mutating func readMessage() throws(ProtobufError) -> ProtobufReader {
         ProtobufReader(bytes, range: try readLengthDelimited())
     }
