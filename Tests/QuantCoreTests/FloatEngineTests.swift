@@ -70,7 +70,9 @@ final class FloatEngineTests: XCTestCase {
         // Replace the pooled activations and drop what depends on them.
         var edited = recorded
         edited["pool.out"] = floats([2, 2, 2, 2], Array(repeating: 0, count: 16))
-        for name in ["flat", "logits", "probabilities"] { edited[name] = nil }
+        let downstream = engine.valuesDownstream(of: ["pool.out"])
+        XCTAssertEqual(downstream, ["flat", "logits", "probabilities"])
+        for name in downstream { edited[name] = nil }
         let resumed = try engine.resume(from: edited)
         XCTAssertEqual(resumed["conv.out"], recorded["conv.out"])
         XCTAssertEqual(values(try XCTUnwrap(resumed["logits"])), [0, 0.5, -0.5, 0, 0.5, -0.5])

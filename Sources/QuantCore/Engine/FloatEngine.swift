@@ -85,6 +85,21 @@ public struct FloatEngine: Sendable {
         return all
     }
 
+    /// Returns the node outputs computed, directly or through other nodes,
+    /// from any value in `changed`: the values to remove before `resume`
+    /// after changing `changed`. The result excludes `changed` itself.
+    public func valuesDownstream(of changed: Set<String>) -> Set<String> {
+        var tainted = changed
+        var downstream = Set<String>()
+        for node in model.graph.nodes where node.inputs.contains(where: { tainted.contains($0) }) {
+            for output in node.outputs where !output.isEmpty {
+                tainted.insert(output)
+                downstream.insert(output)
+            }
+        }
+        return downstream.subtracting(changed)
+    }
+
     // MARK: Execution
 
     private func execute(_ values: inout [String: Tensor], releasingUnused: Bool) throws(EngineError) {
