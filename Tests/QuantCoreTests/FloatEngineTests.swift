@@ -62,6 +62,16 @@ final class FloatEngineTests: XCTestCase {
         XCTAssertEqual(engine.valueShapes["fc.w"], [.value(3), .value(8)])
     }
 
+    func testSymbolicSpatialInputStillLoads() throws {
+        var model = smallClassifier()
+        model.graph.inputs[0].shape = [.parameter("N"), .value(1), .parameter("H"), .parameter("W")]
+        model.graph.nodes.removeSubrange(3...)
+        model.graph.outputs = [ValueInfo(name: "pool.out", shape: nil)]
+        let engine = try FloatEngine(model: model)
+        let outputs = try engine.run(inputs: ["x": floats([1, 1, 6, 6], Array(repeating: 1, count: 36))])
+        XCTAssertEqual(outputs["pool.out"]?.shape, [1, 2, 3, 3])
+    }
+
     func testRecordingAndResumeRecomputeDownstream() throws {
         let engine = try FloatEngine(model: smallClassifier())
         let recorded = try engine.runRecordingValues(inputs: input(batch: 2))

@@ -7,12 +7,21 @@
 /// NOTE: Running on zeros is exact for shapes that depend only on input
 /// shapes, which holds for every supported operator except Reshape, Squeeze
 /// and Unsqueeze fed with shapes or axes from a runtime input. When such a
-/// graph fails on zeros, or an input declares no shape, no shapes are inferred.
+/// graph, or one with symbolic dimensions besides the batch, fails on zeros,
+/// or an input declares no shape, no shapes are inferred.
 enum ShapeInference {
     static func inferShapes(of engine: FloatEngine) throws(EngineError) -> [String: [Dimension]] {
         let runtimeInputs = engine.model.graph.runtimeInputs
         guard runtimeInputs.allSatisfy({ $0.shape != nil && $0.elementType != nil }) else { return [:] }
-        let dataIndependent = runtimeInputs.allSatisfy { $0.elementType == .float32 }
+        // A failure on zeros is a real shape error only when shapes cannot
+        // depend on input data and only the batch dimension is left open.
+        let failureIsShapeError = runtimeInputs.allSatisfy { input in
+            let fixedAfterBatch = (input.shape ?? []).dropFirst().allSatisfy { dimension in
+                if case .value = dimension { return true }
+                return false
+            }
+            return input.elementType == .float32 && fixedAfterBatch
+        }
 
         let small: [String: Tensor]
         let large: [String: Tensor]
@@ -20,7 +29,7 @@ enum ShapeInference {
             small = try engine.runRecordingValues(inputs: zeroInputs(runtimeInputs, symbolicSize: 1))
             large = try engine.runRecordingValues(inputs: zeroInputs(runtimeInputs, symbolicSize: 2))
         } catch {
-            if dataIndependent { throw error }
+            if failureIsShapeError { throw error }
             return [:]
         }
 
