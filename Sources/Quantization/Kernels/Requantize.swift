@@ -41,11 +41,26 @@ public struct RequantizeParameters: Sendable, Equatable {
 ///
 /// Input and output may be different 8-bit types (uint8 to int8 and back).
 /// Shapes: any, with `output.count == input.count`.
-@_specialize(where Input == UInt8, Output == UInt8)
-@_specialize(where Input == Int8, Output == Int8)
-@_specialize(where Input == UInt8, Output == Int8)
-@_specialize(where Input == Int8, Output == UInt8)
 public func requantize<Input: QuantizedValue, Output: QuantizedValue>(
+    input: UnsafeBufferPointer<Input>,
+    output: UnsafeMutableBufferPointer<Output>,
+    parameters: RequantizeParameters
+) throws(KernelError) {
+    switch (Input.self == Int8.self, Output.self == Int8.self) {
+    case (true, true):
+        try requantizeKernel(input: input.assumingElement(Int8.self), output: output.assumingElement(Int8.self),
+                             parameters: parameters)
+    case (false, false) where Input.self == UInt8.self && Output.self == UInt8.self:
+        try requantizeKernel(input: input.assumingElement(UInt8.self), output: output.assumingElement(UInt8.self),
+                             parameters: parameters)
+    default:
+        // Conversions between uint8 and int8 run generic; they are rare and elementwise.
+        try requantizeKernel(input: input, output: output, parameters: parameters)
+    }
+}
+
+/// The skeleton of `requantize`, specialized per 8-bit type by the call above.
+func requantizeKernel<Input: QuantizedValue, Output: QuantizedValue>(
     input: UnsafeBufferPointer<Input>,
     output: UnsafeMutableBufferPointer<Output>,
     parameters: RequantizeParameters
