@@ -65,6 +65,9 @@ final class QuantizationParametersTests: XCTestCase {
         XCTAssertThrowsError(try QuantizationParameters.asymmetric(min: .nan, max: 1, range: range))
         XCTAssertThrowsError(try QuantizationParameters.symmetric(min: -.infinity, max: 1, range: range))
         XCTAssertThrowsError(try QuantizationParameters(scale: 0, zeroPoint: 0, range: range))
+        XCTAssertThrowsError(try QuantizationParameters(scale: 1, zeroPoint: 256, range: range)) { error in
+            XCTAssertEqual(error as? QuantizationError, .zeroPointOutOfRange(256, range: range))
+        }
     }
 
     func testRoundTripAtEveryBitWidth() throws {

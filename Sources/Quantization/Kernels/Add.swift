@@ -59,7 +59,7 @@ public func add<Element: QuantizedValue>(
     }
 }
 
-/// The skeleton of `add`, specialized per 8-bit type by the call above.
+/// Runs the skeleton of `add`. Called with a concrete 8-bit type, it is compiled as a specialized copy.
 func addKernel<Element: QuantizedValue>(
     _ input1: UnsafeBufferPointer<Element>,
     _ input2: UnsafeBufferPointer<Element>,

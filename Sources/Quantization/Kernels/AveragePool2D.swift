@@ -33,7 +33,7 @@ public func averagePool2D<Element: QuantizedValue>(
     }
 }
 
-/// The skeleton of `averagePool2D`, specialized per 8-bit type by the call above.
+/// Runs the skeleton of `averagePool2D`. Called with a concrete 8-bit type, it is compiled as a specialized copy.
 func averagePool2DKernel<Element: QuantizedValue>(
     input: UnsafeBufferPointer<Element>,
     output: UnsafeMutableBufferPointer<Element>,

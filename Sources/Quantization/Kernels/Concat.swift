@@ -28,7 +28,7 @@ public func concat<Element: QuantizedValue>(
     }
 }
 
-/// The skeleton of `concat`, specialized per 8-bit type by the call above.
+/// Runs the skeleton of `concat`. Called with a concrete 8-bit type, it is compiled as a specialized copy.
 func concatKernel<Element: QuantizedValue>(
     inputs: [UnsafeBufferPointer<Element>],
     output: UnsafeMutableBufferPointer<Element>,

@@ -5,13 +5,12 @@
 ///     iy = oy * strideH - padTop + ky * dilationH, ix likewise
 ///
 /// A padded tap has q1 = Z1, real value 0, so it contributes nothing; the
-/// loops simply skip it. With depth N the valid taps of one output, the sum
-/// is expanded as `N*Z1*Z2 - Z1*sum(q2) - Z2*sum(q1) + sum(q1*q2)`: sum(q1)
-/// is taken once per window and shared by all output channels of a group,
-/// and sum(q2) over the window's valid taps comes from a 2-D prefix sum of
-/// the weights, so the inner loop is a plain product of stored integers.
-/// For inputs with no padding the same sums could be precomputed per
-/// channel; the prefix sums keep border windows exact at O(1) per output.
+/// loops simply skip it. With N the number of valid taps of one output, the
+/// sum is expanded as `N*Z1*Z2 - Z1*sum(q2) - Z2*sum(q1) + sum(q1*q2)`.
+/// sum(q1) is taken once per window and shared by all output channels of a
+/// group. sum(q2) over the window's valid taps comes from a 2-D prefix sum
+/// of the weights at O(1) per output. So the inner loop only multiplies
+/// stored integers, tap by tap along whole output rows.
 ///
 /// Shapes: input [N, C, H, W], weights [Cout, C / groups, kH, kW], bias
 /// [Cout] int32 with scale S1 * S2[co] and zero-point 0 (or nil), output
@@ -35,7 +34,7 @@ public func conv2D<Element: QuantizedValue>(
     }
 }
 
-/// The skeleton of `conv2D`, specialized per 8-bit type by the call above.
+/// Runs the skeleton of `conv2D`. Called with a concrete 8-bit type, it is compiled as a specialized copy.
 func conv2DKernel<Element: QuantizedValue>(
     input: UnsafeBufferPointer<Element>,
     weights: UnsafeBufferPointer<Element>,
@@ -108,9 +107,8 @@ func conv2DKernel<Element: QuantizedValue>(
     var windowInputSums = [Int32](repeating: 0, count: anyWeightZeroPoint ? outputPlane : 0)
 
     // Loops over the named axes. The products are accumulated tap by tap
-    // over whole output rows, so the innermost loop runs along the output
-    // width with unit stride in the output (and in the input when strideW
-    // is 1) instead of over a short kernel row.
+    // over whole output rows. The innermost loop then runs along the output
+    // width with unit stride, instead of over a short kernel row.
     for image in 0..<batch {
         for group in 0..<groups {
             let firstInputChannel = group * inputChannelsPerGroup

@@ -5,7 +5,7 @@
 // concrete type, which this module compiles as a specialized copy.
 
 extension UnsafeBufferPointer {
-    /// The same memory typed as `Target`. Valid only when `Target` is `Element`.
+    /// Returns the same memory typed as `Target`. Valid only when `Target` is `Element`.
     @inline(__always)
     func assumingElement<Target>(_ type: Target.Type) -> UnsafeBufferPointer<Target> {
         assert(Target.self == Element.self)
@@ -14,7 +14,7 @@ extension UnsafeBufferPointer {
 }
 
 extension UnsafeMutableBufferPointer {
-    /// The same memory typed as `Target`. Valid only when `Target` is `Element`.
+    /// Returns the same memory typed as `Target`. Valid only when `Target` is `Element`.
     @inline(__always)
     func assumingElement<Target>(_ type: Target.Type) -> UnsafeMutableBufferPointer<Target> {
         assert(Target.self == Element.self)

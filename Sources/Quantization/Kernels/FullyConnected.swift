@@ -31,7 +31,7 @@ public func fullyConnected<Element: QuantizedValue>(
     }
 }
 
-/// The skeleton of `fullyConnected`, specialized per 8-bit type by the call above.
+/// Runs the skeleton of `fullyConnected`. Called with a concrete 8-bit type, it is compiled as a specialized copy.
 func fullyConnectedKernel<Element: QuantizedValue>(
     input: UnsafeBufferPointer<Element>,
     weights: UnsafeBufferPointer<Element>,

@@ -29,7 +29,7 @@ public func globalAveragePool<Element: QuantizedValue>(
     }
 }
 
-/// The skeleton of `globalAveragePool`, specialized per 8-bit type by the call above.
+/// Runs the skeleton of `globalAveragePool`. Called with a concrete 8-bit type, it is compiled as a specialized copy.
 func globalAveragePoolKernel<Element: QuantizedValue>(
     input: UnsafeBufferPointer<Element>,
     output: UnsafeMutableBufferPointer<Element>,

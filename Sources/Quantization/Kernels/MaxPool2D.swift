@@ -22,7 +22,7 @@ public func maxPool2D<Element: QuantizedValue>(
     }
 }
 
-/// The skeleton of `maxPool2D`, specialized per 8-bit type by the call above.
+/// Runs the skeleton of `maxPool2D`. Called with a concrete 8-bit type, it is compiled as a specialized copy.
 func maxPool2DKernel<Element: QuantizedValue>(
     input: UnsafeBufferPointer<Element>,
     output: UnsafeMutableBufferPointer<Element>,

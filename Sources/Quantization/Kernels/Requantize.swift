@@ -18,8 +18,9 @@ public struct RequantizeParameters: Sendable, Equatable {
         self.outputClamp = outputClamp
     }
 
-    /// Whether the mapping is the identity on stored values (M = 1, same
-    /// zero-point, clamp covering the whole input type), so values can be copied.
+    /// Returns whether the mapping is the identity on stored values, so that
+    /// they can be copied: M = 1, the same zero-point, and a clamp covering
+    /// the whole input type.
     func isIdentity<Input: QuantizedValue>(for type: Input.Type) -> Bool {
         multiplier == .one && inputZeroPoint == outputZeroPoint
             && outputClamp.lower <= Int32(Input.min) && outputClamp.upper >= Int32(Input.max)
@@ -59,7 +60,7 @@ public func requantize<Input: QuantizedValue, Output: QuantizedValue>(
     }
 }
 
-/// The skeleton of `requantize`, specialized per 8-bit type by the call above.
+/// Runs the skeleton of `requantize`. Called with a concrete 8-bit type, it is compiled as a specialized copy.
 func requantizeKernel<Input: QuantizedValue, Output: QuantizedValue>(
     input: UnsafeBufferPointer<Input>,
     output: UnsafeMutableBufferPointer<Output>,
