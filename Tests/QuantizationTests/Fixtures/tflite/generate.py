@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
-"""Generate bit-exact int8 reference fixtures from the TFLite interpreter.
+"""Generate bit-exact int8 and uint8 reference fixtures from the TFLite interpreter.
 
 Each case is a tiny float TensorFlow graph (one or two ops) that the TFLite
-converter quantizes to int8 with a seeded representative dataset.  The int8
-model then runs in the LiteRT interpreter with the reference kernels
-(OpResolverType.BUILTIN_REF), and one JSON file per case records every tensor
-(shape, scales, zero points, raw values), every operator with its options,
-and the requantization parameters that the TFLite kernels derive from the
-scales.  FORMAT.md beside this script describes every field.
+converter quantizes, to int8 with a seeded representative dataset or to
+uint8 from FakeQuant ranges.  The quantized model then runs in the LiteRT
+interpreter with the reference kernels (OpResolverType.BUILTIN_REF).  One
+JSON file per case records every tensor (shape, scales, zero points, raw
+values) and every operator with its options.  It also records the
+requantization parameters that the TFLite kernels derive from the scales.
+FORMAT.md beside this script describes every field.
 
 Versions used to produce the committed fixtures (see requirements.txt):
     Python 3.11.7, tensorflow-cpu 2.21.0, ai-edge-litert 2.3.0, numpy 2.4.6
@@ -26,6 +27,9 @@ import sys
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+
+# Keep __pycache__ out of this folder: SwiftPM copies the folder as a test resource.
+sys.dont_write_bytecode = True
 
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
@@ -50,8 +54,7 @@ TENSOR_TYPE_NAMES = {v: k for k, v in vars(schema.TensorType).items() if not k.s
 
 # ---------------------------------------------------------------------------
 # Requantization parameters, computed the way the TFLite kernels compute them
-# in their Prepare step (tensorflow/lite/kernels/internal/quantization_util.cc
-# and kernel_util.cc).
+# in their Prepare step.  The bit-exact check in run_case confirms them.
 # ---------------------------------------------------------------------------
 
 def round_half_away_from_zero(x):
@@ -63,8 +66,8 @@ def quantize_multiplier(real_multiplier):
     """Split a positive double into a Q0.31 int32 significand and a power-of-two exponent.
 
     real_multiplier == significand * 2^(shift - 31), with significand in
-    [2^30, 2^31).  frexp yields q in [0.5, 1); q * 2^31 rounded half away from
-    zero can reach 2^31, in which case it is halved and the shift grows by one.
+    [2^30, 2^31).  frexp yields q in [0.5, 1).  Rounding q * 2^31 half away
+    from zero can reach 2^31, and then it is halved and the shift grows by one.
     Exponents below -31 flush the multiplier to zero, as TFLite does.
     """
     if real_multiplier == 0.0:
@@ -100,7 +103,8 @@ def activation_range(activation, scale, zero_point, qmin=-128, qmax=127):
         return max(qmin, quantize(0.0)), min(qmax, quantize(6.0))
     if activation == "RELU_N1_TO_1":
         return max(qmin, quantize(-1.0)), min(qmax, quantize(1.0))
-    raise ValueError(f"unsupported fused activation {activation}")
+    raise ValueError(f"unsupported fused activation {activation}; "
+                     "expected NONE, RELU, RELU6 or RELU_N1_TO_1")
 
 
 def explicit_padding(padding, in_size, filter_size, stride, dilation):
@@ -117,7 +121,7 @@ def explicit_padding(padding, in_size, filter_size, stride, dilation):
     elif padding == "VALID":
         out_size = (in_size - effective_filter + stride) // stride
     else:
-        raise ValueError(f"unsupported padding {padding}")
+        raise ValueError(f"unsupported padding {padding}; expected SAME or VALID")
     total = max((out_size - 1) * stride + effective_filter - in_size, 0)
     before = total // 2
     return out_size, before, total - before
@@ -185,8 +189,8 @@ def convert(case, rng):
     converter.inference_input_type = tf.int8
     converter.inference_output_type = tf.int8
     if case.per_tensor_weights:
-        # Private switch of the TF 2.x converter; asserted below by checking
-        # that the weight tensors carry a single scale.
+        # Private switch of the TF 2.x converter. run_case asserts that the
+        # weight tensors then have a single scale.
         converter._experimental_disable_per_channel = True
     return converter.convert(), argument_names
 
@@ -420,6 +424,8 @@ def run_case(case):
             op["python_model_check"] = "not modelled"
         elif problem is None:
             op["python_model_check"] = "bit-exact"
+            op["outputs_changed_by_single_rounding"] = integer_reference.count_outputs_changed_by(
+                op, tensors, integer_reference.multiply_single_rounding)
         else:
             raise AssertionError(f"{case.name}: {op['op']} at {op['position']}: {problem}")
 
@@ -469,9 +475,9 @@ def apply_activation(x, activation):
 
 
 def conv2d(in_channels, out_channels, kernel, stride, padding, dilation=1, activation=None,
-           bias=True):
+           bias=True, weight_gain=1.0):
     def build(rng):
-        limit = 1.0 / math.sqrt(kernel * kernel * in_channels)
+        limit = weight_gain / math.sqrt(kernel * kernel * in_channels)
         weights = tf.constant(
             rng.uniform(-limit, limit, (kernel, kernel, in_channels, out_channels)), tf.float32)
         offsets = tf.constant(rng.uniform(-0.2, 0.2, out_channels), tf.float32)
@@ -485,10 +491,11 @@ def conv2d(in_channels, out_channels, kernel, stride, padding, dilation=1, activ
     return build
 
 
-def depthwise(channels, kernel, stride, padding, activation=None):
+def depthwise(channels, kernel, stride, padding, activation=None, multiplier=1):
     def build(rng):
-        weights = tf.constant(rng.uniform(-0.6, 0.6, (kernel, kernel, channels, 1)), tf.float32)
-        offsets = tf.constant(rng.uniform(-0.2, 0.2, channels), tf.float32)
+        weights = tf.constant(
+            rng.uniform(-0.6, 0.6, (kernel, kernel, channels, multiplier)), tf.float32)
+        offsets = tf.constant(rng.uniform(-0.2, 0.2, channels * multiplier), tf.float32)
 
         def forward(x):
             y = tf.nn.depthwise_conv2d(x, weights, strides=[1, stride, stride, 1],
@@ -554,10 +561,16 @@ def concat():
     return build
 
 
-def conv_concat(channels):
-    """Concatenate a block input with a convolution of it (DenseNet style)."""
+def conv_concat(channels, activation="relu6", weight_gain=1.0):
+    """Concatenate a block input with a convolution of it (DenseNet style).
+
+    The converter gives the convolution the concatenation's output range, so
+    when the input range is wider than the activation's, the fused
+    activation clamps inside the int8 range instead of at its ends.
+    """
     def build(rng):
-        inner = conv2d(channels, channels, 3, 1, "SAME", activation="relu6")(rng)
+        inner = conv2d(channels, channels, 3, 1, "SAME", activation=activation,
+                       weight_gain=weight_gain)(rng)
 
         def forward(x):
             return tf.concat([x, inner(x)], axis=3)
@@ -566,7 +579,7 @@ def conv_concat(channels):
 
 
 def add_then_concat():
-    """Concatenate an Add result with a plain input: the two have different scales."""
+    """Concatenate an Add result with a third input calibrated on a different range."""
     def build(rng):
         def forward(a, b, c):
             return tf.concat([a + b, c], axis=3)
@@ -654,6 +667,9 @@ CASES = [
          [(1, 9, 9, 2)], conv2d(2, 3, 3, 1, "SAME", dilation=2), [SHIFTED]),
     Case("conv2d_1x1_relu6", "Conv2D 1x1 (pointwise), VALID, ReLU6",
          [(1, 5, 5, 4)], conv2d(4, 6, 1, 1, "VALID", activation="relu6"), [(-4.0, 8.0)]),
+    Case("conv2d_1x1_rounding_stress",
+         "Conv2D 1x1 on a larger input: enough outputs to hit rounding ties",
+         [(1, 24, 24, 8)], conv2d(8, 16, 1, 1, "VALID"), [SHIFTED]),
     Case("conv2d_per_tensor_same_relu", "Conv2D 3x3, SAME, ReLU, per-tensor weight scale",
          [(1, 7, 7, 3)], conv2d(3, 4, 3, 1, "SAME", activation="relu"), [SHIFTED],
          per_tensor_weights=True),
@@ -662,6 +678,9 @@ CASES = [
     Case("depthwise_same_stride2_relu6",
          "DepthwiseConv2D 3x3, multiplier 1, SAME, stride 2, ReLU6",
          [(1, 8, 8, 4)], depthwise(4, 3, 2, "SAME", activation="relu6"), [(-2.0, 6.0)]),
+    Case("depthwise_multiplier2_same",
+         "DepthwiseConv2D 3x3, depth multiplier 2, SAME, stride 1",
+         [(1, 6, 6, 3)], depthwise(3, 3, 1, "SAME", multiplier=2), [SHIFTED]),
     Case("depthwise_valid_stride1_relu", "DepthwiseConv2D 3x3, multiplier 1, VALID, ReLU",
          [(1, 6, 6, 3)], depthwise(3, 3, 1, "VALID", activation="relu")),
     Case("fully_connected_bias", "FullyConnected 16 -> 8 with bias",
@@ -689,17 +708,32 @@ CASES = [
          [(1, 6, 6, 4)], mean_hw(True), [SHIFTED]),
     Case("mean_hw", "Mean over H and W without keep_dims",
          [(1, 5, 7, 6)], mean_hw(False), [SHIFTED]),
-    Case("concatenation_different_scales",
-         "Concatenation along channels of two inputs with different scales",
+    Case("concatenation_calibrated_ranges",
+         "Concatenation of two inputs calibrated on different ranges; the converter "
+         "gives both inputs the output's scale and zero point",
          [(1, 5, 5, 2), (1, 5, 5, 3)], concat(), [(-1.0, 1.0), (-2.0, 6.0)]),
     Case("conv2d_concatenation", "Conv2D 3x3 SAME ReLU6, then Concatenation with the conv input",
          [(1, 5, 5, 3)], conv_concat(3), [(-3.0, 3.0)]),
+    Case("conv2d_relu6_clamp_concatenation",
+         "Conv2D ReLU6 concatenated with an input of range -3..9: both ReLU6 bounds "
+         "clamp inside the int8 range",
+         [(1, 6, 6, 3)], conv_concat(3, weight_gain=3.0), [(-3.0, 9.0)]),
     Case("add_concatenation", "Add of two inputs, then Concatenation with a third input",
          [(1, 5, 5, 2), (1, 5, 5, 2), (1, 5, 5, 3)], add_then_concat(),
          [(-1.0, 1.0), (-2.0, 2.0), (-0.5, 0.5)]),
     Case("uint8_conv2d_same_relu",
          "uint8 Conv2D 3x3, SAME, stride 1, ReLU, asymmetric weights (zero point not 128)",
          [(1, 7, 7, 3)], uint8_conv2d(3, 4, 3, 1, "SAME", (0.0, 4.0), "relu"), [SHIFTED],
+         scheme="uint8"),
+    Case("uint8_conv2d_relu_clamp",
+         "uint8 Conv2D 3x3 SAME with ReLU and an output range of -1..4, so ReLU clamps "
+         "at the zero point",
+         [(1, 6, 6, 3)], uint8_conv2d(3, 4, 3, 1, "SAME", (-1.0, 4.0), "relu"), [SHIFTED],
+         scheme="uint8"),
+    Case("uint8_depthwise_relu6_clamp",
+         "uint8 DepthwiseConv2D 3x3 SAME with ReLU6 and an output range of -1.5..7.5, "
+         "so both ReLU6 bounds clamp inside 0..255",
+         [(1, 6, 6, 3)], uint8_depthwise(3, 3, 1, "SAME", (-1.5, 7.5), "relu6"), [(-3.0, 5.0)],
          scheme="uint8"),
     Case("uint8_conv2d_valid_stride2", "uint8 Conv2D 3x3, VALID, stride 2, no activation",
          [(1, 9, 9, 2)], uint8_conv2d(2, 3, 3, 2, "VALID", (-2.5, 3.5)), [(-1.0, 1.0)],

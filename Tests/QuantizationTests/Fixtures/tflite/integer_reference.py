@@ -1,4 +1,4 @@
-"""Independent Python model of the TFLite int8 reference kernels.
+"""Independent Python model of the TFLite int8 and uint8 reference kernels.
 
 generate.py runs every fixture through these functions, fed only with the
 values stored in the fixture (tensors, options and the derived
@@ -49,6 +49,17 @@ def multiply_by_quantized_multiplier(x, multiplier, shift):
     right = -shift if shift < 0 else 0
     return rounding_divide_by_power_of_two(
         saturating_rounding_doubling_high_mul(wrap_int32(x * (1 << left)), multiplier), right)
+
+
+def multiply_single_rounding(x, multiplier, shift):
+    """x * multiplier * 2^(shift - 31) with one round-half-up at the end.
+
+    This is the TFLITE_SINGLE_ROUNDING variant, which the reference build
+    used here does not use.  It only serves to count the outputs that tell
+    the two variants apart.
+    """
+    total_shift = 31 - shift
+    return (x * multiplier + (1 << (total_shift - 1))) >> total_shift
 
 
 def clamp(x, low, high):
@@ -250,6 +261,22 @@ KERNELS = {
     "QUANTIZE": requantize,
     "CONCATENATION": concatenation,
 }
+
+
+def count_outputs_changed_by(op, tensors, multiply):
+    """Count the operator's outputs that change when `multiply` replaces the double-rounding multiply."""
+    kernel = KERNELS.get(op["op"])
+    if kernel is None:
+        return None
+    global multiply_by_quantized_multiplier
+    original = multiply_by_quantized_multiplier
+    try:
+        baseline = kernel(op, tensors)
+        multiply_by_quantized_multiplier = multiply
+        variant = kernel(op, tensors)
+    finally:
+        multiply_by_quantized_multiplier = original
+    return int(np.count_nonzero(baseline != variant))
 
 
 def check_operator(op, tensors):
