@@ -77,6 +77,17 @@ public struct QuantizationParameters: Sendable, Equatable, Hashable, CustomStrin
         scale * Float(quantized - zeroPoint)
     }
 
+    /// Quantizes every value into an 8-bit container; see `quantize(_:)`.
+    /// `range` must fit in `Element`, which the scheme's container type ensures.
+    public func quantize<Element: QuantizedValue>(_ reals: [Float], as type: Element.Type) -> [Element] {
+        reals.map { Element(truncatingIfNeeded: quantize($0)) }
+    }
+
+    /// Dequantizes every value of an 8-bit container: r = S * (q - Z).
+    public func dequantize<Element: QuantizedValue>(_ values: [Element]) -> [Float] {
+        values.map { dequantize(Int32($0)) }
+    }
+
     /// The real interval the integers [qmin, qmax] represent.
     public var representableRange: ClosedRange<Float> {
         dequantize(range.qmin)...dequantize(range.qmax)
