@@ -11,6 +11,8 @@ let evalCommand = Command(
         positionals: [PositionalSpec(name: "MODEL", help: "ONNX model file.", optional: false)],
         options: CommonOptions.data + [
             OptionSpec("--batch-size", value: "N", help: "Samples per inference call (default 100)."),
+            OptionSpec("--save-outputs", value: "FILE.npy",
+                       help: "Write the model outputs [samples, classes] as a float32 NumPy array."),
             OptionSpec("--json", help: "Print one JSON object instead of text."),
         ],
         details: ["Without labels, the report gives the agreement with the float model's predictions "
@@ -47,8 +49,12 @@ private func runEval(_ parsed: ParsedArguments) throws {
     let data = try loaded.loadEvaluationData(options)
 
     let runner = EvaluationRunner(batchSize: batchSize)
-    let result = try runner.run(images: data.images, labels: data.labels) { batch in
+    let outputsPath = parsed.value("--save-outputs")
+    let result = try runner.run(images: data.images, labels: data.labels, keepLogits: outputsPath != nil) { batch in
         try loaded.floatLogits(batch)
+    }
+    if let outputsPath, let logits = result.logits {
+        try NPYWriter.write(logits, to: outputsPath)
     }
     let correct = result.top1.map { Int(($0 * Double(result.samples)).rounded()) }
     let report = EvalReport(
