@@ -13,8 +13,9 @@ import XCTest
 /// Both networks are simulated as `MobileNetGeometry.ssdLite`: MobileNet v1
 /// backbone, SSD extra layers and separable box predictors, without
 /// non-maximum suppression. The profiles' sustained fractions and
-/// per-operator overheads were fitted to Table 4.6, so the absolute check is
-/// a consistency check; the ratio check is the one the model must keep.
+/// per-operator overheads were fitted to Table 4.6. The latency check is
+/// therefore a consistency check, and the ratio check is the one the model
+/// must keep.
 final class SpeedModelPaperTests: XCTestCase {
     struct PaperLatency {
         var table: String
@@ -101,7 +102,7 @@ final class SpeedModelPaperTests: XCTestCase {
 
     /// Table 4.6 shows the int8 gain shrinking with the depth multiplier on
     /// both cores, because fixed per-operator costs weigh more in small
-    /// networks; the simulation must reproduce that order.
+    /// networks. The simulation must reproduce that order.
     func testRatioGrowsWithDepthMultiplier() throws {
         for profile in [TargetProfile.snapdragon835Little, .snapdragon835Big] {
             let faceFigures = Self.figures.filter { $0.table == "Table 4.6" && $0.profile == profile }

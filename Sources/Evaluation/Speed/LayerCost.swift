@@ -9,6 +9,9 @@
 ///     biasBytes            = biasElements * 4
 ///     activationBytesIn    = sum(inputElements) * elementBytes
 ///     activationBytesOut   = outputElements * elementBytes
+///
+/// NOTE: per-channel scales, zero-points and requantization multipliers are
+/// not counted; they add a few bytes per output channel to an int8 layer.
 public struct LayerCost: Sendable, Equatable, Codable {
     /// Multiply-accumulates, or element operations for layers without weights.
     public var macs: Int

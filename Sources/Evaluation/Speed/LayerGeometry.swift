@@ -13,7 +13,7 @@ import Quantization
 /// `outputElements * (Cin / groups) * kH * kW`, and a fully connected layer
 /// with weight `[Cout, Cin]` (either orientation) costs
 /// `batch * Cout * Cin`. Layers without weights count one operation per
-/// element they read or write (see `Kind`); the speed model prices those at
+/// element they read or write (see `Kind`). The speed model prices those at
 /// the element-wise rate, not at the MAC rate.
 public struct LayerGeometry: Sendable, Equatable {
     /// Operation of a layer, as far as its cost is concerned.

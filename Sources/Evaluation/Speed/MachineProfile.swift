@@ -39,7 +39,7 @@ public enum MachineProfile {
             self.operatorOverheadSeconds = operatorOverheadSeconds
         }
 
-        /// The profile built from these rates. Depthwise convolutions are
+        /// Builds the profile from these rates. Depthwise convolutions are
         /// assumed to reach half the MAC rate, as in the built-in profiles,
         /// because the benchmark has no depthwise loop.
         public func profile() throws(SpeedModelError) -> TargetProfile {
@@ -64,7 +64,7 @@ public enum MachineProfile {
         }
     }
 
-    /// Where a loaded profile came from.
+    /// Source of a loaded profile.
     public enum Origin: String, Sendable, Equatable {
         case cache
         case measured
@@ -148,8 +148,9 @@ public enum MachineProfile {
         try encoder.encode(measurement).write(to: directory.appendingPathComponent(cacheFileName), options: .atomic)
     }
 
-    /// The profile for this process: loaded or measured on the first call
-    /// only, with a cache warning passed to `report` on that call only.
+    /// Returns the profile for this process. The first call loads or
+    /// measures it and passes any cache warning to `report`, and later calls
+    /// return the same profile without reporting again.
     public static func shared(report: (String) -> Void) -> TargetProfile {
         SharedMachineProfile.instance.profile(report: report)
     }

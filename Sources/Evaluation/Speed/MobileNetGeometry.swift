@@ -8,15 +8,17 @@
 /// speed model can be checked against published latencies.
 public enum MobileNetGeometry {
     /// Pointwise output channels and depthwise stride of the 13 separable
-    /// blocks, at depth multiplier 1 (Table 1 of the MobileNet paper; the
-    /// last block keeps stride 1, as the reference implementations do).
+    /// blocks at depth multiplier 1, from Table 1 of the MobileNet paper.
+    /// That table prints stride 2 for the last depthwise layer, whose input
+    /// is already 7x7 at 224x224; the final 7x7 average pool shows that it
+    /// keeps stride 1, which is what this table uses.
     static let separableBlocks: [(channels: Int, stride: Int)] = [
         (64, 1), (128, 2), (128, 1), (256, 2), (256, 1), (512, 2),
         (512, 1), (512, 1), (512, 1), (512, 1), (512, 1), (1024, 2), (1024, 1),
     ]
 
-    /// The classifier: backbone, global average pool, fully connected layer
-    /// to `classes` logits, and a float Softmax.
+    /// Builds the classifier: backbone, global average pool, fully connected
+    /// layer to `classes` logits, and a float Softmax.
     public static func classifier(depthMultiplier: Double, resolution: Int, classes: Int = 1001,
                                   minDepth: Int = 8) throws(SpeedModelError) -> NetworkGeometry {
         var builder = Builder(resolution: resolution)
@@ -30,14 +32,15 @@ public enum MobileNetGeometry {
         return try builder.network(outputs: [probabilities])
     }
 
-    /// An SSD detector on the MobileNet v1 backbone, in the layout of the
-    /// TensorFlow Object Detection API's `ssd_mobilenet_v1` feature
-    /// extractor: feature maps at blocks 11 and 13, four extra stride-2
-    /// layers of depths 512, 256, 256, 128 (each a 1x1 convolution to half
-    /// the depth, then a separable 3x3 convolution), and on every feature map
-    /// a separable 3x3 box predictor and class predictor, with 3 anchors per
-    /// cell on the first map and 6 on the others. Class outputs count one
-    /// background class on top of `classes`.
+    /// Builds an SSD detector on the MobileNet v1 backbone, in the layout of
+    /// the TensorFlow Object Detection API's `ssd_mobilenet_v1` feature
+    /// extractor. Feature maps come from blocks 11 and 13 and from four extra
+    /// stride-2 layers of depths 512, 256, 256 and 128. Each extra layer is a
+    /// 1x1 convolution to half its depth followed by a separable 3x3
+    /// convolution. Every feature map gets a separable 3x3 box predictor and
+    /// class predictor, with 3 anchors per cell on the first map and 6 on
+    /// the others. Class outputs count one background class on top of
+    /// `classes`.
     ///
     /// NOTE: anchor decoding and non-maximum suppression are not included;
     /// they run in float after the network and cost the same in both plans.

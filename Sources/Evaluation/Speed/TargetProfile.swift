@@ -7,7 +7,7 @@
 ///     memory  = bytes / memoryBandwidthBytesPerSecond
 ///
 /// Rates are sustained single-thread rates of a real kernel library, not
-/// instruction peaks; each built-in profile documents its peak, the
+/// instruction peaks. Each built-in profile documents its peak, the
 /// fraction assumed to be reached, and where the figures come from.
 /// Depthwise convolutions run at `depthwiseEfficiency` times the MAC rate,
 /// because their per-channel loops are too short to keep a GEMM-shaped
@@ -16,7 +16,7 @@ public struct TargetProfile: Sendable, Equatable, Codable {
     /// Stable identifier, as accepted on the command line (`sd835-big`).
     public var identifier: String
     public var name: String
-    /// Where the parameters come from, in one or two sentences.
+    /// Origin of the parameters, in one or two sentences.
     public var source: String
     /// Clock frequency, when known; only shown, never used in a formula.
     public var clockHertz: Double?

@@ -3,7 +3,7 @@ import XCTest
 @testable import Evaluation
 
 final class SpeedModelTests: XCTestCase {
-    func testLayerTimeIsMaxOfComputeAndMemoryPlusOverhead() throws {
+    func testLayerTimeFormula() throws {
         let profile = try SpeedTestNetworks.roundProfile()
         let conv = try SpeedTestNetworks.convolution()
         let float = try SpeedModel.time(conv, precision: .float, on: profile)
@@ -79,14 +79,20 @@ final class SpeedModelTests: XCTestCase {
         }
     }
 
-    /// MobileNet v1 1.0/224 has about 569 million MACs and 4.2 million
-    /// parameters (Howard et al. 2017, Table 8); the generator must match.
+    /// Million mult-adds and parameters of MobileNet v1 at 224x224 with 1000
+    /// classes, from Table 6 of Howard et al. 2017 (arXiv:1704.04861).
     func testMobileNetGeneratorMatchesPublishedCounts() throws {
-        let network = try MobileNetGeometry.classifier(depthMultiplier: 1, resolution: 224)
-        let macs = network.layers.filter { $0.kind.hasWeights }.reduce(0) { $0 + $1.macs }
-        let weights = network.layers.reduce(0) { $0 + $1.weightElements }
-        XCTAssertEqual(Double(macs) / 1e6, 569, accuracy: 6)
-        XCTAssertEqual(Double(weights) / 1e6, 4.2, accuracy: 0.05)
+        let published: [(multiplier: Double, macs: Double, parameters: Double)] = [
+            (1.0, 569, 4.2), (0.75, 325, 2.6), (0.5, 149, 1.3), (0.25, 41, 0.5),
+        ]
+        for row in published {
+            let network = try MobileNetGeometry.classifier(depthMultiplier: row.multiplier, resolution: 224,
+                                                           classes: 1000)
+            let macs = network.layers.filter { $0.kind.hasWeights }.reduce(0) { $0 + $1.macs }
+            let weights = network.layers.reduce(0) { $0 + $1.weightElements }
+            XCTAssertEqual(Double(macs) / 1e6, row.macs, accuracy: row.macs * 0.02, "DM \(row.multiplier)")
+            XCTAssertEqual(Double(weights) / 1e6, row.parameters, accuracy: 0.05, "DM \(row.multiplier)")
+        }
     }
 
     func testReportEncodesSnakeCaseKeys() throws {
@@ -112,6 +118,15 @@ final class SpeedModelTests: XCTestCase {
     func testFormulaDescriptionStatesTheFormula() {
         XCTAssertTrue(SpeedModel.formulaDescription.contains("max(MACs / MAC rate, bytes / bandwidth)"))
         XCTAssertTrue(SpeedModel.formulaDescription.contains("per-operator overhead"))
+    }
+
+    /// Decoding validates, so a round trip checks the built-in constants too.
+    func testBuiltInProfilesRoundTripThroughJSON() throws {
+        for profile in TargetProfile.builtIn {
+            let data = try JSONEncoder().encode(profile)
+            XCTAssertEqual(try JSONDecoder().decode(TargetProfile.self, from: data), profile)
+        }
+        XCTAssertEqual(Set(TargetProfile.builtIn.map(\.identifier)).count, TargetProfile.builtIn.count)
     }
 
     func testProfileRejectsNonPositiveRate() {
