@@ -88,7 +88,9 @@ public struct LayerGeometry: Sendable, Equatable {
     /// Creates a geometry and derives `macs` from the shapes unless `macs`
     /// is given. Throws when a shape has a negative or zero dimension, when a
     /// layer with weights has no weight shape, or when the input names and
-    /// shapes differ in count.
+    /// shapes differ in count. A convolution also throws when its weight
+    /// `[Cout, Cin / groups, kH, kW]` does not match its input channels and
+    /// groups.
     public init(name: String, kind: Kind, inputs: [String], output: String, inputShapes: [[Int]],
                 outputShape: [Int], weightShape: [Int]? = nil, biasElements: Int = 0, groups: Int = 1,
                 macs: Int? = nil) throws(SpeedModelError) {
@@ -99,11 +101,19 @@ public struct LayerGeometry: Sendable, Equatable {
         guard inputs.count == inputShapes.count else {
             throw .inputShapeCountMismatch(layer: name, inputs: inputs.count, shapes: inputShapes.count)
         }
-        guard groups >= 1, biasElements >= 0 else {
+        guard groups >= 1 else {
             throw .invalidGroupCount(layer: name, groups: groups)
+        }
+        guard biasElements >= 0 else {
+            throw .invalidBiasElements(layer: name, count: biasElements)
         }
         if kind.hasWeights && weightShape == nil {
             throw .missingWeightShape(layer: name, kind: kind)
+        }
+        let isConvolution = [.convolution, .depthwiseConvolution, .groupedConvolution].contains(kind)
+        if isConvolution, let weightShape, weightShape.count >= 2, let input = inputShapes.first, input.count >= 2,
+           weightShape[1] * groups != input[1] {
+            throw .weightShapeMismatch(layer: name, weightShape: weightShape, inputChannels: input[1], groups: groups)
         }
         self.name = name
         self.kind = kind
@@ -116,6 +126,18 @@ public struct LayerGeometry: Sendable, Equatable {
         self.groups = groups
         self.macs = macs ?? Self.derivedOperations(kind: kind, inputShapes: inputShapes,
                                                    outputShape: outputShape, weightShape: weightShape)
+    }
+
+    /// Creates the geometry of a prepared model's layer from shapes that a
+    /// shape inference computed. The bias, when the layer has one, has one
+    /// element per output channel.
+    public init(layer: QuantizableLayer, inputShapes: [[Int]], outputShape: [Int], weightShape: [Int]?,
+                groups: Int = 1) throws(SpeedModelError) {
+        let kind = Kind(layer.kind)
+        let biasElements = layer.bias == nil ? 0 : Self.outputChannels(kind: kind, outputShape: outputShape)
+        try self.init(name: layer.name, kind: kind, inputs: layer.inputs, output: layer.output,
+                      inputShapes: inputShapes, outputShape: outputShape, weightShape: weightShape,
+                      biasElements: biasElements, groups: groups)
     }
 
     public var weightElements: Int { weightShape.map(Self.elements) ?? 0 }

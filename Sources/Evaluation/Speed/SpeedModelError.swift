@@ -3,7 +3,9 @@ public enum SpeedModelError: Error, Equatable, CustomStringConvertible {
     case invalidShape(layer: String, shape: [Int])
     case inputShapeCountMismatch(layer: String, inputs: Int, shapes: Int)
     case invalidGroupCount(layer: String, groups: Int)
+    case invalidBiasElements(layer: String, count: Int)
     case missingWeightShape(layer: String, kind: LayerGeometry.Kind)
+    case weightShapeMismatch(layer: String, weightShape: [Int], inputChannels: Int, groups: Int)
     case unknownInput(layer: String, value: String)
     case duplicateValue(layer: String, value: String)
     case unknownGraphOutput(value: String)
@@ -21,6 +23,11 @@ public enum SpeedModelError: Error, Equatable, CustomStringConvertible {
             return "layer \(layer): \(inputs) inputs but \(shapes) input shapes; give one shape per input"
         case .invalidGroupCount(let layer, let groups):
             return "layer \(layer): group count \(groups) is invalid; it must be at least 1"
+        case .invalidBiasElements(let layer, let count):
+            return "layer \(layer): bias element count \(count) is invalid; it must be 0 or more"
+        case .weightShapeMismatch(let layer, let weightShape, let inputChannels, let groups):
+            return "layer \(layer): weight shape \(weightShape) does not match \(inputChannels) input channels "
+                + "in \(groups) groups; dimension 1 of the weight must be input channels / groups"
         case .missingWeightShape(let layer, let kind):
             return "layer \(layer): a \(kind.rawValue) layer needs a weight shape"
         case .unknownInput(let layer, let value):

@@ -1,3 +1,4 @@
+import Quantization
 import XCTest
 @testable import Evaluation
 
@@ -93,6 +94,29 @@ final class LayerCostTests: XCTestCase {
                                                inputShapes: [[1, 0, 4]], outputShape: [1, 0, 4])) {
             XCTAssertEqual($0 as? SpeedModelError, .invalidShape(layer: "bad", shape: [1, 0, 4]))
         }
+    }
+
+    func testGeometryRejectsGroupMismatch() {
+        XCTAssertThrowsError(try LayerGeometry(name: "dw", kind: .depthwiseConvolution, inputs: ["x"], output: "y",
+                                               inputShapes: [[1, 8, 4, 4]], outputShape: [1, 8, 4, 4],
+                                               weightShape: [8, 1, 3, 3], groups: 4)) {
+            XCTAssertEqual($0 as? SpeedModelError,
+                           .weightShapeMismatch(layer: "dw", weightShape: [8, 1, 3, 3], inputChannels: 8, groups: 4))
+        }
+    }
+
+    func testGeometryFromPreparedLayer() throws {
+        let prepared = QuantizableLayer(name: "fc", kind: .fullyConnected, opType: "Gemm", inputs: ["features"],
+                                        output: "logits", weight: "fc.weight", bias: "fc.bias",
+                                        weightOutputChannelAxis: 0, nodes: ["fc"])
+        let geometry = try LayerGeometry(layer: prepared, inputShapes: [[2, 10]], outputShape: [2, 5],
+                                         weightShape: [5, 10])
+        XCTAssertEqual(geometry.kind, .fullyConnected)
+        XCTAssertEqual(geometry.inputs, ["features"])
+        XCTAssertEqual(geometry.output, "logits")
+        XCTAssertEqual(geometry.biasElements, 5)
+        XCTAssertEqual(geometry.macs, 100)
+        XCTAssertEqual(LayerGeometry.Kind(.maxPool), .pooling)
     }
 
     func testGeometryRequiresWeightShape() {

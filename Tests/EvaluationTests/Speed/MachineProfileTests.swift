@@ -22,7 +22,7 @@ final class MachineProfileTests: XCTestCase {
         let start = Date()
         let measurement = MachineBenchmark.run()
         let elapsed = Date().timeIntervalSince(start)
-        XCTAssertLessThan(elapsed, 1.0, "the measurement should take about 0.3 s")
+        XCTAssertLessThan(elapsed, 1.5, "the measurement should take about 0.3 s, more on a loaded machine")
         XCTAssertGreaterThan(measurement.floatMACsPerSecond, 1e7)
         XCTAssertGreaterThan(measurement.int8MACsPerSecond, 1e7)
         XCTAssertGreaterThan(measurement.elementwiseOperationsPerSecond, 1e7)
