@@ -1,0 +1,89 @@
+import Dispatch
+import QuantCore
+
+/// Timings of `Int8Gemm` and `FloatGemm` on square `size x size x size`
+/// products, counting a multiply-add as two operations.
+public struct GemmBenchmarkResult: Sendable, CustomStringConvertible {
+    /// M = N = K.
+    public let size: Int
+    public let threads: Int
+    public let instructionSet: Int8GemmInstructionSet
+    /// Median wall-clock seconds of one int8 multiply (int8 activations, int8 weights, int32 results).
+    public let int8Seconds: Double
+    /// Median wall-clock seconds of one float multiply.
+    public let floatSeconds: Double
+
+    var operations: Double { 2 * Double(size) * Double(size) * Double(size) }
+    /// Int8 throughput in 10^9 operations per second.
+    public var int8GigaOpsPerSecond: Double { operations / int8Seconds / 1e9 }
+    /// Float throughput in 10^9 floating-point operations per second.
+    public var floatGigaFlopsPerSecond: Double { operations / floatSeconds / 1e9 }
+
+    public var description: String {
+        let int8 = (int8GigaOpsPerSecond * 10).rounded() / 10
+        let float = (floatGigaFlopsPerSecond * 10).rounded() / 10
+        let ratio = (int8GigaOpsPerSecond / floatGigaFlopsPerSecond * 100).rounded() / 100
+        return "GEMM \(size)x\(size)x\(size), \(threads) thread(s): int8 (\(instructionSet.rawValue)) "
+            + "\(int8) GOP/s, float \(float) GFLOP/s, int8/float \(ratio)x"
+    }
+}
+
+/// Measures the int8 and float GEMM paths for `quantscope bench`.
+public enum GemmBenchmark {
+    /// Times both multiplies at `M = N = K = size` on up to `threads`
+    /// threads: one warm-up run each, then the median of `repeats` runs.
+    /// Operands are fixed pseudo-random values; packing is not timed.
+    public static func run(size: Int, threads: Int, repeats: Int = 5,
+                           instructionSet: Int8GemmInstructionSet? = nil) throws -> GemmBenchmarkResult {
+        try Int8Gemm.validateDimension("size", size, minimum: 1)
+        try Int8Gemm.validateDimension("repeats", repeats, minimum: 1)
+        let workspace = try Int8GemmWorkspace(instructionSet: instructionSet, threadCount: threads)
+        let count = size * size
+        var state: UInt64 = 0x5EED
+        func nextByte() -> UInt8 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return UInt8(truncatingIfNeeded: state >> 56)
+        }
+
+        let activations = (0..<count).map { _ in Int8(bitPattern: nextByte()) }
+        let weightValues = (0..<count).map { _ in max(-127, Int8(bitPattern: nextByte())) }
+        let packedInt8 = try PackedInt8Weights(weightValues, depth: size, columnCount: size,
+                                               layout: .columnMajor, zeroPoint: 0)
+        var accumulators = [Int32](repeating: 0, count: count)
+        let int8Seconds = try medianSeconds(repeats: repeats) {
+            try activations.withUnsafeBufferPointer { a in
+                try accumulators.withUnsafeMutableBufferPointer { c in
+                    try Int8Gemm.multiply(a, rowCount: size, zeroPoint: -3, weights: packedInt8,
+                                          into: c, workspace: workspace)
+                }
+            }
+        }
+
+        let floatActivations = activations.map { Float($0) / 128 }
+        let packedFloat = try PackedFloatWeights(weightValues.map { Float($0) / 128 }, depth: size,
+                                                 columnCount: size, layout: .columnMajor)
+        var floatResults = [Float](repeating: 0, count: count)
+        let floatSeconds = try medianSeconds(repeats: repeats) {
+            try floatActivations.withUnsafeBufferPointer { a in
+                try floatResults.withUnsafeMutableBufferPointer { c in
+                    try FloatGemm.multiply(a, rowCount: size, weights: packedFloat, into: c, threadCount: threads)
+                }
+            }
+        }
+
+        return GemmBenchmarkResult(size: size, threads: threads, instructionSet: workspace.instructionSet,
+                                   int8Seconds: int8Seconds, floatSeconds: floatSeconds)
+    }
+
+    private static func medianSeconds(repeats: Int, _ body: () throws -> Void) throws -> Double {
+        try body()
+        var seconds: [Double] = []
+        for _ in 0..<repeats {
+            let start = DispatchTime.now().uptimeNanoseconds
+            try body()
+            seconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+        seconds.sort()
+        return seconds[seconds.count / 2]
+    }
+}
