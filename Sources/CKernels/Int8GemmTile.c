@@ -194,6 +194,12 @@ int ck_isa_supported(ck_isa isa) {
         __builtin_cpu_init();
         return (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")
                 && __builtin_cpu_supports("avx512vnni")) ? 1 : 0;
+    case CK_ISA_AVX2_FMA:
+        __builtin_cpu_init();
+        return (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) ? 1 : 0;
+    case CK_ISA_AVX512F:
+        __builtin_cpu_init();
+        return __builtin_cpu_supports("avx512f") ? 1 : 0;
     }
     return 0;
 }
@@ -205,6 +211,7 @@ void ck_u8s8_gemm_tile(ck_isa isa, size_t depth_groups,
     static int supported[3] = { -1, -1, -1 };
     const int index = (int)isa;
     if (index < 0 || index > 2) {
+        /* The float instruction sets have no int8 tile. */
         isa = CK_ISA_SCALAR;
     } else {
         /* A benign race: every thread computes the same value. */

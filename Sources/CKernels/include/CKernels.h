@@ -29,8 +29,14 @@
 
 typedef enum {
     CK_ISA_SCALAR = 0,
+    /* int8 path: AVX2 */
     CK_ISA_AVX2 = 1,
+    /* int8 path: AVX-512 F, BW and VNNI */
     CK_ISA_AVX512_VNNI = 2,
+    /* float path: AVX2 with FMA */
+    CK_ISA_AVX2_FMA = 3,
+    /* float path: AVX-512 F */
+    CK_ISA_AVX512F = 4,
 } ck_isa;
 
 /* Returns 1 when this CPU and operating system can run `isa`, else 0. The
@@ -61,5 +67,25 @@ void ck_u8s8_gemm_tile(ck_isa isa, size_t depth_groups,
                        size_t vector_count,
                        const int32_t *row_offsets, const int32_t *column_offsets,
                        int32_t *c, size_t ldc, size_t rows, size_t columns);
+
+/*
+ * Float tile: C[r][j] (+)= sum_k A[r][k] * B[k][j] for r < rows <= 6 and
+ * j < columns <= 32, with fused multiply-adds (one rounding per step, so the
+ * result can differ from a separate multiply and add in the last bits).
+ *
+ *   a, lda          rows of A, row stride in elements; rows past `rows`
+ *                   are never read
+ *   b_panel         depth x CK_FLOAT_PANEL_COLUMNS floats, b[k][column]
+ *   accumulate      0: C = tile, else C += tile
+ *
+ * isa must be CK_ISA_AVX512F or CK_ISA_AVX2_FMA and supported; anything
+ * else runs a portable loop.
+ */
+#define CK_FLOAT_TILE_ROWS 6
+#define CK_FLOAT_PANEL_COLUMNS 32
+
+void ck_f32_gemm_tile(ck_isa isa, size_t depth, const float *a, size_t lda,
+                      const float *b_panel, float *c, size_t ldc,
+                      size_t rows, size_t columns, int accumulate);
 
 #endif

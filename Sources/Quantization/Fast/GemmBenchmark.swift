@@ -8,6 +8,7 @@ public struct GemmBenchmarkResult: Sendable, CustomStringConvertible {
     public let size: Int
     public let threads: Int
     public let instructionSet: Int8GemmInstructionSet
+    public let floatInstructionSet: FloatGemmInstructionSet
     /// Median wall-clock seconds of one int8 multiply (int8 activations, int8 weights, int32 results).
     public let int8Seconds: Double
     /// Median wall-clock seconds of one float multiply.
@@ -24,17 +25,20 @@ public struct GemmBenchmarkResult: Sendable, CustomStringConvertible {
         let float = (floatGigaFlopsPerSecond * 10).rounded() / 10
         let ratio = (int8GigaOpsPerSecond / floatGigaFlopsPerSecond * 100).rounded() / 100
         return "GEMM \(size)x\(size)x\(size), \(threads) thread(s): int8 (\(instructionSet.rawValue)) "
-            + "\(int8) GOP/s, float \(float) GFLOP/s, int8/float \(ratio)x"
+            + "\(int8) GOP/s, float (\(floatInstructionSet.rawValue)) \(float) GFLOP/s, int8/float \(ratio)x"
     }
 }
 
 /// Measures the int8 and float GEMM paths for `quantscope bench`.
 public enum GemmBenchmark {
     /// Times both multiplies at `M = N = K = size` on up to `threads`
-    /// threads: one warm-up run each, then the median of `repeats` runs.
-    /// Operands are fixed pseudo-random values; packing is not timed.
+    /// threads: one warm-up run each, then the median of `repeats` runs of
+    /// wall-clock time. Operands are fixed pseudo-random values; packing the
+    /// weights is not timed, packing the activations is. `instructionSet`
+    /// defaults to `Int8GemmInstructionSet.preferred()`.
     public static func run(size: Int, threads: Int, repeats: Int = 5,
-                           instructionSet: Int8GemmInstructionSet? = nil) throws -> GemmBenchmarkResult {
+                           instructionSet: Int8GemmInstructionSet? = nil,
+                           floatInstructionSet: FloatGemmInstructionSet = .fastest) throws -> GemmBenchmarkResult {
         try Int8Gemm.validateDimension("size", size, minimum: 1)
         try Int8Gemm.validateDimension("repeats", repeats, minimum: 1)
         let workspace = try Int8GemmWorkspace(instructionSet: instructionSet, threadCount: threads)
@@ -66,13 +70,14 @@ public enum GemmBenchmark {
         let floatSeconds = try medianSeconds(repeats: repeats) {
             try floatActivations.withUnsafeBufferPointer { a in
                 try floatResults.withUnsafeMutableBufferPointer { c in
-                    try FloatGemm.multiply(a, rowCount: size, weights: packedFloat, into: c, threadCount: threads)
+                    try FloatGemm.multiply(a, rowCount: size, weights: packedFloat, into: c, threadCount: threads,
+                                           instructionSet: floatInstructionSet)
                 }
             }
         }
 
         return GemmBenchmarkResult(size: size, threads: threads, instructionSet: workspace.instructionSet,
-                                   int8Seconds: int8Seconds, floatSeconds: floatSeconds)
+                                   floatInstructionSet: floatInstructionSet, int8Seconds: int8Seconds, floatSeconds: floatSeconds)
     }
 
     private static func medianSeconds(repeats: Int, _ body: () throws -> Void) throws -> Double {

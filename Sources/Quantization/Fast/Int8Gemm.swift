@@ -31,6 +31,8 @@ public enum Int8Gemm {
     /// row-major) for `activations` (`rowCount x weights.depth`, row-major)
     /// with zero-point `zeroPoint`, on the workspace's instruction set and
     /// threads.
+    @_specialize(where Element == Int8)
+    @_specialize(where Element == UInt8)
     public static func multiply<Element: Int8GemmElement>(
         _ activations: UnsafeBufferPointer<Element>, rowCount: Int, zeroPoint: Int32,
         weights: PackedInt8Weights, into accumulators: UnsafeMutableBufferPointer<Int32>,
@@ -89,8 +91,7 @@ public enum Int8Gemm {
                 guard !rows.isEmpty else { return }
                 context.job.multiplyRows(rows, weights: weights, packedWeights: context.weights,
                                          packedActivations: context.packedActivations + thread * context.packedStride,
-                                         rowOffsets: context.rowOffsets + thread * context.rowOffsetStride,
-                                         elementType: Element.self)
+                                         rowOffsets: context.rowOffsets + thread * context.rowOffsetStride)
             }
             if threads == 1 {
                 runThread(0)

@@ -17,10 +17,9 @@ struct RowJob {
     let kernelISA: ck_isa
 
     /// Computes the rows `rows` of C, one cache-sized block of rows at a time.
-    func multiplyRows<Element: Int8GemmElement>(
+    func multiplyRows(
         _ rows: Range<Int>, weights: PackedInt8Weights, packedWeights: UnsafePointer<Int8>,
-        packedActivations: UnsafeMutableRawPointer, rowOffsets: UnsafeMutablePointer<Int32>,
-        elementType: Element.Type
+        packedActivations: UnsafeMutableRawPointer, rowOffsets: UnsafeMutablePointer<Int32>
     ) {
         let tileRows = Int(CK_TILE_ROWS)
         let group = Int(CK_DEPTH_GROUP)
@@ -34,7 +33,7 @@ struct RowJob {
         while blockStart < rows.upperBound {
             let blockRows = min(rowBlock, rows.upperBound - blockStart)
             packBlock(firstRow: blockStart, rowCount: blockRows, into: packedActivations,
-                      rowOffsets: rowOffsets, elementType: Element.self)
+                      rowOffsets: rowOffsets)
             let tiles = (blockRows + tileRows - 1) / tileRows
 
             for panel in 0..<weights.panelCount {
@@ -54,12 +53,29 @@ struct RowJob {
         }
     }
 
+    /// Returns `rowsum(a') = rowsum(a) + K * offset` of the row at `source`,
+    /// summing the stored bytes as their own type so the loop vectorizes.
+    /// The result wraps like every other term, and is exact anyway:
+    /// `255 * K` fits in int32 for every depth that passes the headroom check.
+    @inline(__always)
+    private func unsignedRowSum(_ source: UnsafeRawPointer) -> Int32 {
+        var sum: Int32 = 0
+        if activationOffset == 0 {
+            let values = source.assumingMemoryBound(to: UInt8.self)
+            for k in 0..<depth { sum &+= Int32(values[k]) }
+        } else {
+            let values = source.assumingMemoryBound(to: Int8.self)
+            for k in 0..<depth { sum &+= Int32(values[k]) }
+        }
+        return sum &+ Int32(truncatingIfNeeded: depth) &* activationOffset
+    }
+
     /// Packs `rowCount` activation rows into 4-row tiles, `a'[tile][group][row][4]`
     /// with `a' = a + offset` and zeros for padding, and stores each row's
     /// offset `-Zb' * rowsum(a')`.
-    private func packBlock<Element: Int8GemmElement>(
+    private func packBlock(
         firstRow: Int, rowCount: Int, into packed: UnsafeMutableRawPointer,
-        rowOffsets: UnsafeMutablePointer<Int32>, elementType: Element.Type
+        rowOffsets: UnsafeMutablePointer<Int32>
     ) {
         let tileRows = Int(CK_TILE_ROWS)
         let group = Int(CK_DEPTH_GROUP)
@@ -81,7 +97,7 @@ struct RowJob {
                 continue
             }
 
-            let source = activations + (firstRow + paddedRow) * depth * MemoryLayout<Element>.stride
+            let source = activations + (firstRow + paddedRow) * depth
             for groupIndex in 0..<fullGroups {
                 let word = source.loadUnaligned(fromByteOffset: groupIndex * group, as: UInt32.self)
                 target.storeBytes(of: word ^ activationMask, toByteOffset: groupIndex * groupStride, as: UInt32.self)
@@ -95,16 +111,7 @@ struct RowJob {
                 target.storeBytes(of: word, toByteOffset: fullGroups * groupStride, as: UInt32.self)
             }
 
-            // rowsum(a') = rowsum(a) + K * offset, summed in the element type
-            // so the loop vectorizes; |rowsum| <= 255 * K fits in int32 for
-            // every depth that passes the headroom check.
-            let values = source.assumingMemoryBound(to: Element.self)
-            var sum: Int32 = 0
-            for k in 0..<depth {
-                sum &+= Int32(truncatingIfNeeded: values[k])
-            }
-            let unsignedSum = sum &+ Int32(truncatingIfNeeded: depth) &* activationOffset
-            rowOffsets[paddedRow] = 0 &- weightZeroPoint &* unsignedSum
+            rowOffsets[paddedRow] = 0 &- weightZeroPoint &* unsignedRowSum(source)
         }
     }
 }

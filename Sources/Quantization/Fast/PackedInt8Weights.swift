@@ -38,6 +38,8 @@ public struct PackedInt8Weights: Sendable {
 
     /// Packs `weights`, a `depth x columnCount` matrix stored in `layout`
     /// with zero-point `zeroPoint` (0 for TFLite's symmetric int8 weights).
+    @_specialize(where Element == Int8)
+    @_specialize(where Element == UInt8)
     public init<Element: Int8GemmElement>(_ weights: [Element], depth: Int, columnCount: Int,
                                           layout: GemmWeightLayout, zeroPoint: Int32) throws {
         try Int8Gemm.validateDimension("K (depth)", depth, minimum: 1)

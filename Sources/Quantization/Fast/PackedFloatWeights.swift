@@ -1,3 +1,5 @@
+import QuantCore
+
 /// The `K x N` matrix B of `C = A * B` (Float), packed once so that
 /// `FloatGemm` reads it contiguously: panels of `FloatGemm.panelWidth`
 /// columns, each panel stored depth by depth, `b[panel][k][column]`. The last
