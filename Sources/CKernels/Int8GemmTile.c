@@ -190,7 +190,7 @@ int ck_isa_supported(ck_isa isa) {
         __builtin_cpu_init();
         return __builtin_cpu_supports("avx2") ? 1 : 0;
     case CK_ISA_AVX512_VNNI:
-        /* The runtime checks also require the OS to save zmm state (XCR0). */
+        /* __builtin_cpu_supports also checks XCR0, that the OS saves zmm state. */
         __builtin_cpu_init();
         return (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")
                 && __builtin_cpu_supports("avx512vnni")) ? 1 : 0;

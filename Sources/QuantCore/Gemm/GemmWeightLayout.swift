@@ -1,4 +1,4 @@
-/// How the `K x N` right-hand matrix B of `C = A * B` is stored before packing.
+/// Storage order of the `K x N` right-hand matrix B of `C = A * B` before packing.
 public enum GemmWeightLayout: Sendable, Equatable {
     /// Element (k, n) at `k * N + n`: ONNX MatMul and Gemm without transB.
     case rowMajor

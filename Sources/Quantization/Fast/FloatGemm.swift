@@ -15,9 +15,9 @@ import QuantCore
 ///
 /// NOTE: Swift compiles for the baseline x86-64 target (SSE2, no FMA), so the
 /// Swift kernel issues separate 4-wide multiplies and adds. It measured about
-/// 30 GFLOP/s on one Zen 4 core (about a quarter of the AVX-512 FMA peak;
-/// GemmBenchmark at 2048, Dec 2026), so x86 machines use the C tiles in
-/// CKernels instead and the Swift kernel is the portable path.
+/// 30 GFLOP/s of thread CPU time on one Zen 4 core at M = N = K = 2048 (Dec
+/// 2026), a quarter of that core's AVX-512 FMA peak. x86 machines therefore
+/// use the C tiles in CKernels, and the Swift kernel is the portable path.
 public enum FloatGemm {
     /// Columns per packed B panel.
     public static let panelWidth = Int(CK_FLOAT_PANEL_COLUMNS)
@@ -158,7 +158,7 @@ public enum FloatGemm {
         }
     }
 
-    /// The Swift path of `multiplyRows`. Each block of A is first packed into
+    /// Computes the rows `rows` of C with the Swift kernel. Each block of A is first packed into
     /// `tileRows`-row tiles with every value repeated in all four lanes
     /// (`a[tile][k][row] x 4`), so the inner loop loads its broadcasts instead
     /// of shuffling (SSE2 has no broadcast load). The packing buffer is

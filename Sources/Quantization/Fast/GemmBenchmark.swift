@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import QuantCore
 
 /// Timings of `Int8Gemm` and `FloatGemm` on square `size x size x size`
@@ -13,19 +14,30 @@ public struct GemmBenchmarkResult: Sendable, CustomStringConvertible {
     public let int8Seconds: Double
     /// Median wall-clock seconds of one float multiply.
     public let floatSeconds: Double
+    /// Median process CPU seconds (summed over threads) of one int8 multiply.
+    public let int8CPUSeconds: Double
+    /// Median process CPU seconds (summed over threads) of one float multiply.
+    public let floatCPUSeconds: Double
 
     var operations: Double { 2 * Double(size) * Double(size) * Double(size) }
     /// Int8 throughput in 10^9 operations per second.
     public var int8GigaOpsPerSecond: Double { operations / int8Seconds / 1e9 }
     /// Float throughput in 10^9 floating-point operations per second.
     public var floatGigaFlopsPerSecond: Double { operations / floatSeconds / 1e9 }
+    /// Int8 throughput per second of CPU time: the rate of one core while it
+    /// runs, which stays meaningful when other processes share the cores.
+    public var int8GigaOpsPerCoreSecond: Double { operations / int8CPUSeconds / 1e9 }
+    /// Float throughput per second of CPU time.
+    public var floatGigaFlopsPerCoreSecond: Double { operations / floatCPUSeconds / 1e9 }
 
     public var description: String {
-        let int8 = (int8GigaOpsPerSecond * 10).rounded() / 10
-        let float = (floatGigaFlopsPerSecond * 10).rounded() / 10
+        func rounded(_ value: Double) -> Double { (value * 10).rounded() / 10 }
         let ratio = (int8GigaOpsPerSecond / floatGigaFlopsPerSecond * 100).rounded() / 100
-        return "GEMM \(size)x\(size)x\(size), \(threads) thread(s): int8 (\(instructionSet.rawValue)) "
-            + "\(int8) GOP/s, float (\(floatInstructionSet.rawValue)) \(float) GFLOP/s, int8/float \(ratio)x"
+        return "GEMM \(size)x\(size)x\(size), \(threads) thread(s): "
+            + "int8 (\(instructionSet.rawValue)) \(rounded(int8GigaOpsPerSecond)) GOP/s "
+            + "(\(rounded(int8GigaOpsPerCoreSecond)) per core-second), "
+            + "float (\(floatInstructionSet.rawValue)) \(rounded(floatGigaFlopsPerSecond)) GFLOP/s "
+            + "(\(rounded(floatGigaFlopsPerCoreSecond)) per core-second), int8/float \(ratio)x"
     }
 }
 
@@ -54,7 +66,7 @@ public enum GemmBenchmark {
         let packedInt8 = try PackedInt8Weights(weightValues, depth: size, columnCount: size,
                                                layout: .columnMajor, zeroPoint: 0)
         var accumulators = [Int32](repeating: 0, count: count)
-        let int8Seconds = try medianSeconds(repeats: repeats) {
+        let int8Times = try medianSeconds(repeats: repeats) {
             try activations.withUnsafeBufferPointer { a in
                 try accumulators.withUnsafeMutableBufferPointer { c in
                     try Int8Gemm.multiply(a, rowCount: size, zeroPoint: -3, weights: packedInt8,
@@ -67,7 +79,7 @@ public enum GemmBenchmark {
         let packedFloat = try PackedFloatWeights(weightValues.map { Float($0) / 128 }, depth: size,
                                                  columnCount: size, layout: .columnMajor)
         var floatResults = [Float](repeating: 0, count: count)
-        let floatSeconds = try medianSeconds(repeats: repeats) {
+        let floatTimes = try medianSeconds(repeats: repeats) {
             try floatActivations.withUnsafeBufferPointer { a in
                 try floatResults.withUnsafeMutableBufferPointer { c in
                     try FloatGemm.multiply(a, rowCount: size, weights: packedFloat, into: c, threadCount: threads,
@@ -77,18 +89,32 @@ public enum GemmBenchmark {
         }
 
         return GemmBenchmarkResult(size: size, threads: threads, instructionSet: workspace.instructionSet,
-                                   floatInstructionSet: floatInstructionSet, int8Seconds: int8Seconds, floatSeconds: floatSeconds)
+                                   floatInstructionSet: floatInstructionSet,
+                                   int8Seconds: int8Times.wall, floatSeconds: floatTimes.wall,
+                                   int8CPUSeconds: int8Times.cpu, floatCPUSeconds: floatTimes.cpu)
     }
 
-    private static func medianSeconds(repeats: Int, _ body: () throws -> Void) throws -> Double {
+    /// Runs `body` once to warm up, then `repeats` times, and returns the
+    /// median wall-clock and median process CPU seconds.
+    private static func medianSeconds(repeats: Int, _ body: () throws -> Void) throws -> (wall: Double, cpu: Double) {
         try body()
-        var seconds: [Double] = []
+        var wall: [Double] = []
+        var cpu: [Double] = []
         for _ in 0..<repeats {
-            let start = DispatchTime.now().uptimeNanoseconds
+            let wallStart = DispatchTime.now().uptimeNanoseconds
+            let cpuStart = processCPUSeconds()
             try body()
-            seconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            cpu.append(processCPUSeconds() - cpuStart)
+            wall.append(Double(DispatchTime.now().uptimeNanoseconds - wallStart) / 1e9)
         }
-        seconds.sort()
-        return seconds[seconds.count / 2]
+        wall.sort()
+        cpu.sort()
+        return (wall[wall.count / 2], cpu[cpu.count / 2])
+    }
+
+    private static func processCPUSeconds() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 }

@@ -12,7 +12,7 @@ import QuantCore
 /// `PackedInt8Weights`, and C the `M x N` int32 accumulators a layer's output
 /// stage then adds its bias to and requantizes.
 ///
-/// The microkernel sees unsigned activations `A' = A + offset` and signed
+/// The microkernel receives unsigned activations `A' = A + offset` and signed
 /// weights `B' = B + offset - 128` (`Int8GemmElement`) with shifted
 /// zero-points, so that `A' - Za' = A - Za` and `B' - Zb' = B - Zb`. The two
 /// correction terms are passed to it as per-row and per-column offsets that

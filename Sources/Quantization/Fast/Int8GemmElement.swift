@@ -1,5 +1,5 @@
-/// An 8-bit operand type of `Int8Gemm`: `UInt8` (the paper's scheme) or
-/// `Int8` (TFLite's scheme).
+/// An 8-bit operand type of `Int8Gemm`: `UInt8` (the uint8 scheme of Jacob
+/// et al., 2018) or `Int8` (TFLite's int8 scheme).
 ///
 /// The microkernels multiply unsigned activations by signed weights, so
 /// every operand is moved into that form by flipping its sign bit where

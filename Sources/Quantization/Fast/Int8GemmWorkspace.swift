@@ -3,9 +3,9 @@ import Foundation
 import QuantCore
 
 /// Scratch memory and settings for `Int8Gemm.multiply`: the instruction set,
-/// the thread count, and buffers for packed activations and offsets that
-/// grow to the largest problem seen and are reused, so the multiply itself
-/// does not allocate once they are large enough.
+/// the thread count, and buffers for packed activations and offsets. The
+/// buffers grow to the largest problem seen and are reused, so a multiply
+/// allocates nothing once they are large enough.
 ///
 /// One workspace serves one multiply at a time; give each concurrent caller
 /// its own.

@@ -7,9 +7,9 @@ import QuantCore
 ///
 /// Weights of either 8-bit type are stored as int8 `b' = b + offset - 128`
 /// (`Int8GemmElement`), with zero-point `Zb' = Zb + offset - 128`, so that
-/// `b' - Zb' = b - Zb`. Layout: panels of up to 64 columns (the last one
-/// rounded up to a multiple of 16); inside a panel, for each group of 4
-/// depths, each column's 4 weights side by side (`b'[group][column][4]`).
+/// `b' - Zb' = b - Zb`. The layout is panels of up to 64 columns, the last
+/// one rounded up to a multiple of 16. Inside a panel, each group of 4
+/// depths stores each column's 4 weights side by side (`b'[group][column][4]`).
 /// Padding depths and columns hold 0, which adds nothing to any sum.
 public struct PackedInt8Weights: Sendable {
     /// K, the reduction depth.

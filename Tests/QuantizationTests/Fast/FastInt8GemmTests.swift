@@ -86,7 +86,7 @@ final class FastInt8GemmTests: XCTestCase {
         try checkRandomShapes(Int8.self, UInt8.self, seed: 4)
     }
 
-    /// Every operand and zero-point at the ends of its range, alone and mixed.
+    /// Checks every operand and zero-point at the ends of its range, alone and mixed.
     func checkExtremes<Activation: Int8GemmElement, Weight: Int8GemmElement>(
         _: Activation.Type, _: Weight.Type
     ) throws {
