@@ -223,6 +223,13 @@ enum Convolution {
                 for ky in 0..<vertical.kernel {
                     for kx in 0..<horizontal.kernel {
                         let xOffset = kx * horizontal.dilation - horizontal.padBegin
+                        // Output columns whose tap lands inside the input:
+                        // 0 <= ox * sx + xOffset < W, the same for every row.
+                        let firstInside = xOffset >= 0 ? 0 : (-xOffset + horizontal.stride - 1) / horizontal.stride
+                        let lastInside = horizontal.input - 1 - xOffset < 0
+                            ? -1 : (horizontal.input - 1 - xOffset) / horizontal.stride
+                        let insideStart = min(firstInside, horizontal.output)
+                        let insideEnd = max(insideStart, min(lastInside + 1, horizontal.output))
                         var target = rowBuffer
                         for oz in 0..<outer.output {
                             let iz = oz * outer.stride - outer.padBegin + kz * outer.dilation
@@ -234,10 +241,16 @@ enum Convolution {
                                     continue
                                 }
                                 let sourceRow = volume + iz * planeSize + iy * horizontal.input
-                                for ox in 0..<horizontal.output {
-                                    let ix = ox * horizontal.stride + xOffset
-                                    target[ox] = (ix >= 0 && ix < horizontal.input) ? sourceRow[ix] : 0
+                                target.update(repeating: 0, count: insideStart)
+                                if horizontal.stride == 1 {
+                                    (target + insideStart).update(from: sourceRow + insideStart + xOffset,
+                                                                  count: insideEnd - insideStart)
+                                } else {
+                                    for ox in insideStart..<insideEnd {
+                                        target[ox] = sourceRow[ox * horizontal.stride + xOffset]
+                                    }
                                 }
+                                (target + insideEnd).update(repeating: 0, count: horizontal.output - insideEnd)
                             }
                         }
                         store(row, rowBuffer)
