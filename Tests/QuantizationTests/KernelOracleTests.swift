@@ -14,7 +14,7 @@ private func randomZeroPoint<Element: QuantizedValue>(_ type: Element.Type, usin
     Int32(Element.random(in: Element.min...Element.max, using: &generator))
 }
 
-/// A clamp that is the full type range half the time and a random sub-interval otherwise.
+/// Returns the full type range half the time and a random sub-interval otherwise.
 private func randomClamp<Element: QuantizedValue>(_ type: Element.Type, using generator: inout SeededGenerator) -> ActivationClamp {
     let full = ActivationClamp.full(Element.self)
     guard Bool.random(using: &generator) else { return full }

@@ -65,6 +65,9 @@ final class QuantizationParametersTests: XCTestCase {
         XCTAssertThrowsError(try QuantizationParameters.asymmetric(min: .nan, max: 1, range: range))
         XCTAssertThrowsError(try QuantizationParameters.symmetric(min: -.infinity, max: 1, range: range))
         XCTAssertThrowsError(try QuantizationParameters(scale: 0, zeroPoint: 0, range: range))
+        XCTAssertThrowsError(try QuantizationParameters(scale: 1, zeroPoint: 256, range: range)) { error in
+            XCTAssertEqual(error as? QuantizationError, .zeroPointOutOfRange(256, range: range))
+        }
     }
 
     func testRoundTripAtEveryBitWidth() throws {
@@ -88,6 +91,19 @@ final class QuantizationParametersTests: XCTestCase {
                 }
             }
         }
+    }
+
+    func testArrayRoundTripInContainers() throws {
+        let reals: [Float] = [-1, -0.26, 0, 0.24, 0.5, 3]
+        let unsigned = try QuantizationParameters.asymmetric(min: -1, max: 2, range: QuantizedRange(qmin: 0, qmax: 255))
+        let stored = unsigned.quantize(reals, as: UInt8.self)
+        XCTAssertEqual(stored.map { Int32($0) }, reals.map { unsigned.quantize($0) })
+        XCTAssertEqual(stored.last, 255)
+        for (real, restored) in zip(reals.dropLast(), unsigned.dequantize(stored).dropLast()) {
+            XCTAssertEqual(restored, real, accuracy: unsigned.scale / 2 * 1.001)
+        }
+        let signed = try QuantizationParameters.asymmetric(min: -1, max: 2, range: QuantizedRange(qmin: -128, qmax: 127))
+        XCTAssertEqual(signed.quantize(reals, as: Int8.self).map { Int32($0) + 128 }, stored.map { Int32($0) })
     }
 
     func testQuantizeRoundsHalfAwayFromZeroAndSaturates() throws {

@@ -3,7 +3,8 @@
 ///
 /// `weightZeroPoints` and `outputMultipliers` hold either one entry (per
 /// tensor) or one per output channel c. TFLite's int8 scheme has every
-/// weight zero-point 0; the uint8 scheme of the paper has one nonzero Z2.
+/// weight zero-point 0. The uint8 scheme of Jacob et al. (2018) has one
+/// nonzero Z2 per tensor.
 public struct AccumulatingLayerParameters: Sendable, Equatable {
     /// Z1, the input zero-point.
     public var inputZeroPoint: Int32

@@ -42,9 +42,25 @@ public struct AddParameters: Sendable, Equatable {
 /// |q - Z| <= 255 < 2^11.
 ///
 /// NOTE: no broadcasting; both inputs and the output have the same count.
-@_specialize(where Element == UInt8)
-@_specialize(where Element == Int8)
 public func add<Element: QuantizedValue>(
+    _ input1: UnsafeBufferPointer<Element>,
+    _ input2: UnsafeBufferPointer<Element>,
+    output: UnsafeMutableBufferPointer<Element>,
+    parameters: AddParameters
+) throws(KernelError) {
+    if Element.self == Int8.self {
+        try addKernel(input1.assumingElement(Int8.self), input2.assumingElement(Int8.self),
+                      output: output.assumingElement(Int8.self), parameters: parameters)
+    } else if Element.self == UInt8.self {
+        try addKernel(input1.assumingElement(UInt8.self), input2.assumingElement(UInt8.self),
+                      output: output.assumingElement(UInt8.self), parameters: parameters)
+    } else {
+        try addKernel(input1, input2, output: output, parameters: parameters)
+    }
+}
+
+/// Runs the skeleton of `add`. Called with a concrete 8-bit type, it is compiled as a specialized copy.
+func addKernel<Element: QuantizedValue>(
     _ input1: UnsafeBufferPointer<Element>,
     _ input2: UnsafeBufferPointer<Element>,
     output: UnsafeMutableBufferPointer<Element>,

@@ -11,9 +11,30 @@
 ///
 /// NOTE: the output keeps the input's (S, Z); follow with `requantize` when
 /// the model gives the output another scale.
-@_specialize(where Element == UInt8)
-@_specialize(where Element == Int8)
 public func averagePool2D<Element: QuantizedValue>(
+    input: UnsafeBufferPointer<Element>,
+    output: UnsafeMutableBufferPointer<Element>,
+    shape: Pool2DShape,
+    zeroPoint: Int32,
+    countIncludePad: Bool = false,
+    outputClamp: ActivationClamp
+) throws(KernelError) {
+    if Element.self == Int8.self {
+        try averagePool2DKernel(input: input.assumingElement(Int8.self), output: output.assumingElement(Int8.self),
+                                shape: shape, zeroPoint: zeroPoint, countIncludePad: countIncludePad,
+                                outputClamp: outputClamp)
+    } else if Element.self == UInt8.self {
+        try averagePool2DKernel(input: input.assumingElement(UInt8.self), output: output.assumingElement(UInt8.self),
+                                shape: shape, zeroPoint: zeroPoint, countIncludePad: countIncludePad,
+                                outputClamp: outputClamp)
+    } else {
+        try averagePool2DKernel(input: input, output: output, shape: shape, zeroPoint: zeroPoint,
+                                countIncludePad: countIncludePad, outputClamp: outputClamp)
+    }
+}
+
+/// Runs the skeleton of `averagePool2D`. Called with a concrete 8-bit type, it is compiled as a specialized copy.
+func averagePool2DKernel<Element: QuantizedValue>(
     input: UnsafeBufferPointer<Element>,
     output: UnsafeMutableBufferPointer<Element>,
     shape: Pool2DShape,

@@ -10,9 +10,26 @@
 /// NOTE: TFLite's reference concatenation rescales with float arithmetic;
 /// this kernel uses the integer requantization, which can differ by one
 /// when input and output scales differ.
-@_specialize(where Element == UInt8)
-@_specialize(where Element == Int8)
 public func concat<Element: QuantizedValue>(
+    inputs: [UnsafeBufferPointer<Element>],
+    output: UnsafeMutableBufferPointer<Element>,
+    outer: Int, axisExtents: [Int], inner: Int,
+    parameters: [RequantizeParameters]
+) throws(KernelError) {
+    if Element.self == Int8.self {
+        try concatKernel(inputs: inputs.map { $0.assumingElement(Int8.self) }, output: output.assumingElement(Int8.self),
+                         outer: outer, axisExtents: axisExtents, inner: inner, parameters: parameters)
+    } else if Element.self == UInt8.self {
+        try concatKernel(inputs: inputs.map { $0.assumingElement(UInt8.self) }, output: output.assumingElement(UInt8.self),
+                         outer: outer, axisExtents: axisExtents, inner: inner, parameters: parameters)
+    } else {
+        try concatKernel(inputs: inputs, output: output, outer: outer, axisExtents: axisExtents, inner: inner,
+                         parameters: parameters)
+    }
+}
+
+/// Runs the skeleton of `concat`. Called with a concrete 8-bit type, it is compiled as a specialized copy.
+func concatKernel<Element: QuantizedValue>(
     inputs: [UnsafeBufferPointer<Element>],
     output: UnsafeMutableBufferPointer<Element>,
     outer: Int, axisExtents: [Int], inner: Int,

@@ -5,18 +5,37 @@
 ///     iy = oy * strideH - padTop + ky * dilationH, ix likewise
 ///
 /// A padded tap has q1 = Z1, real value 0, so it contributes nothing; the
-/// loops simply skip it. With depth N the valid taps of one output, the sum
-/// is expanded as `N*Z1*Z2 - Z1*sum(q2) - Z2*sum(q1) + sum(q1*q2)`: sum(q1)
-/// is taken once per window and shared by all output channels of a group,
-/// and sum(q2) over the window's valid taps comes from a 2-D prefix sum of
-/// the weights, so the inner loop is a plain product of stored integers.
+/// loops simply skip it. With N the number of valid taps of one output, the
+/// sum is expanded as `N*Z1*Z2 - Z1*sum(q2) - Z2*sum(q1) + sum(q1*q2)`.
+/// sum(q1) is taken once per window and shared by all output channels of a
+/// group. sum(q2) over the window's valid taps comes from a 2-D prefix sum
+/// of the weights at O(1) per output. So the inner loop only multiplies
+/// stored integers, tap by tap along whole output rows.
 ///
 /// Shapes: input [N, C, H, W], weights [Cout, C / groups, kH, kW], bias
 /// [Cout] int32 with scale S1 * S2[co] and zero-point 0 (or nil), output
 /// [N, Cout, OH, OW]; see `Conv2DShape`.
-@_specialize(where Element == UInt8)
-@_specialize(where Element == Int8)
 public func conv2D<Element: QuantizedValue>(
+    input: UnsafeBufferPointer<Element>,
+    weights: UnsafeBufferPointer<Element>,
+    bias: UnsafeBufferPointer<Int32>?,
+    output: UnsafeMutableBufferPointer<Element>,
+    shape: Conv2DShape,
+    parameters: AccumulatingLayerParameters
+) throws(KernelError) {
+    if Element.self == Int8.self {
+        try conv2DKernel(input: input.assumingElement(Int8.self), weights: weights.assumingElement(Int8.self),
+                         bias: bias, output: output.assumingElement(Int8.self), shape: shape, parameters: parameters)
+    } else if Element.self == UInt8.self {
+        try conv2DKernel(input: input.assumingElement(UInt8.self), weights: weights.assumingElement(UInt8.self),
+                         bias: bias, output: output.assumingElement(UInt8.self), shape: shape, parameters: parameters)
+    } else {
+        try conv2DKernel(input: input, weights: weights, bias: bias, output: output, shape: shape, parameters: parameters)
+    }
+}
+
+/// Runs the skeleton of `conv2D`. Called with a concrete 8-bit type, it is compiled as a specialized copy.
+func conv2DKernel<Element: QuantizedValue>(
     input: UnsafeBufferPointer<Element>,
     weights: UnsafeBufferPointer<Element>,
     bias: UnsafeBufferPointer<Int32>?,
@@ -82,82 +101,127 @@ public func conv2D<Element: QuantizedValue>(
     }
     let anyWeightZeroPoint = weightZeroPoints.contains { $0 != 0 }
 
-    // Loops over the named axes.
+    // Scratch planes: sum(q1 * q2) of one output channel, and sum(q1) over
+    // each window, which all output channels of a group share.
+    var productSums = [Int32](repeating: 0, count: outputPlane)
+    var windowInputSums = [Int32](repeating: 0, count: anyWeightZeroPoint ? outputPlane : 0)
+
+    // Loops over the named axes. The products are accumulated tap by tap
+    // over whole output rows. The innermost loop then runs along the output
+    // width with unit stride, instead of over a short kernel row.
     for image in 0..<batch {
         for group in 0..<groups {
             let firstInputChannel = group * inputChannelsPerGroup
             let inputGroupBase = (image * inputChannels + firstInputChannel) * inputPlane
-            for outputY in 0..<outputHeight {
-                let originY = outputY * strideHeight - shape.padTop
-                let tapsY = validTaps(origin: originY, dilation: dilationHeight,
-                                      window: kernelHeight, extent: inputHeight)
-                for outputX in 0..<outputWidth {
-                    let originX = outputX * strideWidth - shape.padLeft
-                    let tapsX = validTaps(origin: originX, dilation: dilationWidth,
-                                          window: kernelWidth, extent: inputWidth)
-                    let depth = Int32(inputChannelsPerGroup * tapsY.count * tapsX.count)
 
-                    // sum(q1) over the window, shared by the group's output channels.
-                    var inputSum: Int32 = 0
-                    if anyWeightZeroPoint {
-                        for channel in 0..<inputChannelsPerGroup {
-                            let channelBase = inputGroupBase + channel * inputPlane
-                            for kernelY in tapsY {
-                                let rowBase = channelBase + (originY + kernelY * dilationHeight) * inputWidth + originX
-                                for kernelX in tapsX {
-                                    inputSum &+= Int32(truncatingIfNeeded: input[rowBase + kernelX * dilationWidth])
-                                }
-                            }
-                        }
+            if anyWeightZeroPoint {
+                windowInputSums.withUnsafeMutableBufferPointer { sums in
+                    for index in 0..<outputPlane { sums[index] = 0 }
+                    for channel in 0..<inputChannelsPerGroup {
+                        accumulateTaps(into: sums, input: input, channelBase: inputGroupBase + channel * inputPlane,
+                                       weights: nil, weightBase: 0, shape: shape,
+                                       outputHeight: outputHeight, outputWidth: outputWidth)
                     }
+                }
+            }
 
-                    for outputChannelInGroup in 0..<outputChannelsPerGroup {
-                        let outputChannel = group * outputChannelsPerGroup + outputChannelInGroup
-                        let weightBase = outputChannel * weightsPerOutputChannel
+            for outputChannelInGroup in 0..<outputChannelsPerGroup {
+                let outputChannel = group * outputChannelsPerGroup + outputChannelInGroup
+                let weightBase = outputChannel * weightsPerOutputChannel
 
-                        // sum(q1 * q2). Headroom: |acc| <= N * max|q1 - Z1| * max|q2 - Z2|,
-                        // which AccumulatorHeadroom checks against Int32.max in
-                        // preparation; partial sums may wrap, the final value is exact.
-                        var productSum: Int32 = 0
-                        for channel in 0..<inputChannelsPerGroup {
-                            let channelBase = inputGroupBase + channel * inputPlane
-                            let weightChannelBase = weightBase + channel * weightPlane
-                            for kernelY in tapsY {
-                                let rowBase = channelBase + (originY + kernelY * dilationHeight) * inputWidth + originX
-                                let weightRow = weightChannelBase + kernelY * kernelWidth
-                                for kernelX in tapsX {
-                                    let q1 = Int32(truncatingIfNeeded: input[rowBase + kernelX * dilationWidth])
-                                    let q2 = Int32(truncatingIfNeeded: weights[weightRow + kernelX])
-                                    productSum &+= q1 &* q2
-                                }
-                            }
-                        }
+                // sum(q1 * q2) over the valid taps of every window. Headroom:
+                // |acc| <= N * max|q1 - Z1| * max|q2 - Z2|, which
+                // AccumulatorHeadroom checks against Int32.max in preparation;
+                // partial sums may wrap, the final value is exact.
+                productSums.withUnsafeMutableBufferPointer { sums in
+                    for index in 0..<outputPlane { sums[index] = 0 }
+                    for channel in 0..<inputChannelsPerGroup {
+                        accumulateTaps(into: sums, input: input, channelBase: inputGroupBase + channel * inputPlane,
+                                       weights: weights, weightBase: weightBase + channel * weightPlane, shape: shape,
+                                       outputHeight: outputHeight, outputWidth: outputWidth)
+                    }
+                }
+
+                let weightZeroPoint = weightZeroPoints[weightZeroPoints.count == 1 ? 0 : outputChannel]
+                let multiplier = outputMultipliers[outputMultipliers.count == 1 ? 0 : outputChannel]
+                let channelBias = bias?[outputChannel] ?? 0
+                let prefixBase = outputChannel * prefixPlane
+                let outputBase = (image * outputChannels + outputChannel) * outputPlane
+
+                for outputY in 0..<outputHeight {
+                    let tapsY = validTaps(origin: outputY * strideHeight - shape.padTop, dilation: dilationHeight,
+                                          window: kernelHeight, extent: inputHeight)
+                    for outputX in 0..<outputWidth {
+                        let tapsX = validTaps(origin: outputX * strideWidth - shape.padLeft, dilation: dilationWidth,
+                                              window: kernelWidth, extent: inputWidth)
+                        let pixel = outputY * outputWidth + outputX
+                        let depth = Int32(inputChannelsPerGroup * tapsY.count * tapsX.count)
 
                         // sum(q2) over the valid taps, from the prefix sums.
                         var weightSum: Int32 = 0
                         if inputZeroPoint != 0 {
-                            let prefixBase = outputChannel * prefixPlane
                             let top = tapsY.lowerBound * prefixWidth, bottom = tapsY.upperBound * prefixWidth
                             weightSum = weightPrefix[prefixBase + bottom + tapsX.upperBound]
                                 &- weightPrefix[prefixBase + top + tapsX.upperBound]
                                 &- weightPrefix[prefixBase + bottom + tapsX.lowerBound]
                                 &+ weightPrefix[prefixBase + top + tapsX.lowerBound]
                         }
+                        let inputSum = anyWeightZeroPoint ? windowInputSums[pixel] : 0
 
-                        let weightZeroPoint = weightZeroPoints[weightZeroPoints.count == 1 ? 0 : outputChannel]
-                        let accumulator = productSum
+                        // N*Z1*Z2 - Z1*sum(q2) - Z2*sum(q1) + sum(q1*q2).
+                        let accumulator = productSums[pixel]
                             &- inputZeroPoint &* weightSum
                             &- weightZeroPoint &* inputSum
                             &+ depth &* inputZeroPoint &* weightZeroPoint
 
                         // Epilogue.
-                        let multiplier = outputMultipliers[outputMultipliers.count == 1 ? 0 : outputChannel]
-                        let value = outputStage(accumulator: accumulator, bias: bias?[outputChannel] ?? 0,
-                                                multiplier: multiplier, outputZeroPoint: outputZeroPoint,
-                                                clamp: outputClamp)
-                        let outputIndex = (image * outputChannels + outputChannel) * outputPlane
-                            + outputY * outputWidth + outputX
-                        output[outputIndex] = Element(truncatingIfNeeded: value)
+                        let value = outputStage(accumulator: accumulator, bias: channelBias, multiplier: multiplier,
+                                                outputZeroPoint: outputZeroPoint, clamp: outputClamp)
+                        output[outputBase + pixel] = Element(truncatingIfNeeded: value)
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Adds, for every output position, the products q1 * q2 of one input
+/// channel over the window's valid taps to `sums` ([OH, OW]). With
+/// `weights` nil every q2 counts as 1, which gives sum(q1) over the window.
+/// Padded taps are skipped, because the caller's zero-point terms treat them
+/// as q1 = Z1.
+@inline(__always)
+private func accumulateTaps<Element: QuantizedValue>(
+    into sums: UnsafeMutableBufferPointer<Int32>,
+    input: UnsafeBufferPointer<Element>, channelBase: Int,
+    weights: UnsafeBufferPointer<Element>?, weightBase: Int,
+    shape: Conv2DShape, outputHeight: Int, outputWidth: Int
+) {
+    let inputHeight = shape.inputHeight, inputWidth = shape.inputWidth
+    let strideHeight = shape.strideHeight, strideWidth = shape.strideWidth
+    for kernelY in 0..<shape.kernelHeight {
+        // Output rows whose tap kernelY lands inside the input.
+        let rowOffset = kernelY * shape.dilationHeight - shape.padTop
+        let rows = validTaps(origin: rowOffset, dilation: strideHeight, window: outputHeight, extent: inputHeight)
+        for kernelX in 0..<shape.kernelWidth {
+            let weight = weights.map { Int32(truncatingIfNeeded: $0[weightBase + kernelY * shape.kernelWidth + kernelX]) } ?? 1
+            if weight == 0 { continue }
+            // Output columns whose tap kernelX lands inside the input.
+            let columnOffset = kernelX * shape.dilationWidth - shape.padLeft
+            let columns = validTaps(origin: columnOffset, dilation: strideWidth, window: outputWidth, extent: inputWidth)
+            if columns.isEmpty { continue }
+            for outputY in rows {
+                // Row pointers keep index arithmetic out of the inner loop, which
+                // lets the compiler vectorize it.
+                let inputRow = input.baseAddress! + (channelBase + (outputY * strideHeight + rowOffset) * inputWidth + columnOffset)
+                let outputRow = sums.baseAddress! + outputY * outputWidth
+                if strideWidth == 1 {
+                    for outputX in columns {
+                        outputRow[outputX] &+= weight &* Int32(truncatingIfNeeded: inputRow[outputX])
+                    }
+                } else {
+                    for outputX in columns {
+                        outputRow[outputX] &+= weight &* Int32(truncatingIfNeeded: inputRow[outputX &* strideWidth])
                     }
                 }
             }

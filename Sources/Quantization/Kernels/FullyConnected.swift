@@ -9,9 +9,30 @@
 ///
 /// Shapes: input [batch, in], weights [out, in], bias [out] int32 with scale
 /// S1 * S2[o] and zero-point 0 (or nil), output [batch, out].
-@_specialize(where Element == UInt8)
-@_specialize(where Element == Int8)
 public func fullyConnected<Element: QuantizedValue>(
+    input: UnsafeBufferPointer<Element>,
+    weights: UnsafeBufferPointer<Element>,
+    bias: UnsafeBufferPointer<Int32>?,
+    output: UnsafeMutableBufferPointer<Element>,
+    batch: Int, inputFeatures: Int, outputFeatures: Int,
+    parameters: AccumulatingLayerParameters
+) throws(KernelError) {
+    if Element.self == Int8.self {
+        try fullyConnectedKernel(input: input.assumingElement(Int8.self), weights: weights.assumingElement(Int8.self),
+                                 bias: bias, output: output.assumingElement(Int8.self), batch: batch,
+                                 inputFeatures: inputFeatures, outputFeatures: outputFeatures, parameters: parameters)
+    } else if Element.self == UInt8.self {
+        try fullyConnectedKernel(input: input.assumingElement(UInt8.self), weights: weights.assumingElement(UInt8.self),
+                                 bias: bias, output: output.assumingElement(UInt8.self), batch: batch,
+                                 inputFeatures: inputFeatures, outputFeatures: outputFeatures, parameters: parameters)
+    } else {
+        try fullyConnectedKernel(input: input, weights: weights, bias: bias, output: output, batch: batch,
+                                 inputFeatures: inputFeatures, outputFeatures: outputFeatures, parameters: parameters)
+    }
+}
+
+/// Runs the skeleton of `fullyConnected`. Called with a concrete 8-bit type, it is compiled as a specialized copy.
+func fullyConnectedKernel<Element: QuantizedValue>(
     input: UnsafeBufferPointer<Element>,
     weights: UnsafeBufferPointer<Element>,
     bias: UnsafeBufferPointer<Int32>?,
@@ -50,21 +71,23 @@ public func fullyConnected<Element: QuantizedValue>(
 
     // Loops over the named axes.
     for row in 0..<batch {
-        let inputBase = row * inputFeatures
+        // Row pointers keep index arithmetic out of the inner loops, which
+        // lets the compiler vectorize them.
+        let inputRow = input.baseAddress! + row * inputFeatures
         var inputSum: Int32 = 0
         for inputFeature in 0..<inputFeatures {
-            inputSum &+= Int32(truncatingIfNeeded: input[inputBase + inputFeature])
+            inputSum &+= Int32(truncatingIfNeeded: inputRow[inputFeature])
         }
         for outputFeature in 0..<outputFeatures {
-            let weightBase = outputFeature * inputFeatures
+            let weightRow = weights.baseAddress! + outputFeature * inputFeatures
 
             // sum(q1 * q2). Headroom: |acc| <= N * max|q1 - Z1| * max|q2 - Z2|,
             // checked by AccumulatorHeadroom in preparation; partial sums may
             // wrap, the final value is exact.
             var productSum: Int32 = 0
             for inputFeature in 0..<inputFeatures {
-                let q1 = Int32(truncatingIfNeeded: input[inputBase + inputFeature])
-                let q2 = Int32(truncatingIfNeeded: weights[weightBase + inputFeature])
+                let q1 = Int32(truncatingIfNeeded: inputRow[inputFeature])
+                let q2 = Int32(truncatingIfNeeded: weightRow[inputFeature])
                 productSum &+= q1 &* q2
             }
             let weightZeroPoint = weightZeroPoints[weightZeroPoints.count == 1 ? 0 : outputFeature]

@@ -9,9 +9,28 @@
 /// the same (S, Z) on both sides pass `RequantizeParameters` with M = 1.
 /// Headroom: |acc| <= H * W * 255, so planes below 2^23 elements are exact
 /// when M <= 1; a larger M needs |M * acc| to fit in int32.
-@_specialize(where Element == UInt8)
-@_specialize(where Element == Int8)
 public func globalAveragePool<Element: QuantizedValue>(
+    input: UnsafeBufferPointer<Element>,
+    output: UnsafeMutableBufferPointer<Element>,
+    batch: Int, channels: Int, height: Int, width: Int,
+    parameters: RequantizeParameters
+) throws(KernelError) {
+    if Element.self == Int8.self {
+        try globalAveragePoolKernel(input: input.assumingElement(Int8.self), output: output.assumingElement(Int8.self),
+                                    batch: batch, channels: channels, height: height, width: width,
+                                    parameters: parameters)
+    } else if Element.self == UInt8.self {
+        try globalAveragePoolKernel(input: input.assumingElement(UInt8.self), output: output.assumingElement(UInt8.self),
+                                    batch: batch, channels: channels, height: height, width: width,
+                                    parameters: parameters)
+    } else {
+        try globalAveragePoolKernel(input: input, output: output, batch: batch, channels: channels,
+                                    height: height, width: width, parameters: parameters)
+    }
+}
+
+/// Runs the skeleton of `globalAveragePool`. Called with a concrete 8-bit type, it is compiled as a specialized copy.
+func globalAveragePoolKernel<Element: QuantizedValue>(
     input: UnsafeBufferPointer<Element>,
     output: UnsafeMutableBufferPointer<Element>,
     batch: Int, channels: Int, height: Int, width: Int,

@@ -5,9 +5,25 @@
 /// The affine map r = S * (q - Z) is increasing, so the max of q is the
 /// quantized max of r and input and output share (S, Z). Padded taps are
 /// skipped, never treated as values. The clamp carries a fused activation.
-@_specialize(where Element == UInt8)
-@_specialize(where Element == Int8)
 public func maxPool2D<Element: QuantizedValue>(
+    input: UnsafeBufferPointer<Element>,
+    output: UnsafeMutableBufferPointer<Element>,
+    shape: Pool2DShape,
+    outputClamp: ActivationClamp
+) throws(KernelError) {
+    if Element.self == Int8.self {
+        try maxPool2DKernel(input: input.assumingElement(Int8.self), output: output.assumingElement(Int8.self),
+                            shape: shape, outputClamp: outputClamp)
+    } else if Element.self == UInt8.self {
+        try maxPool2DKernel(input: input.assumingElement(UInt8.self), output: output.assumingElement(UInt8.self),
+                            shape: shape, outputClamp: outputClamp)
+    } else {
+        try maxPool2DKernel(input: input, output: output, shape: shape, outputClamp: outputClamp)
+    }
+}
+
+/// Runs the skeleton of `maxPool2D`. Called with a concrete 8-bit type, it is compiled as a specialized copy.
+func maxPool2DKernel<Element: QuantizedValue>(
     input: UnsafeBufferPointer<Element>,
     output: UnsafeMutableBufferPointer<Element>,
     shape: Pool2DShape,

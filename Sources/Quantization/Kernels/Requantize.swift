@@ -18,8 +18,9 @@ public struct RequantizeParameters: Sendable, Equatable {
         self.outputClamp = outputClamp
     }
 
-    /// Whether the mapping is the identity on stored values (M = 1, same
-    /// zero-point, clamp covering the whole input type), so values can be copied.
+    /// Returns whether the mapping is the identity on stored values, so that
+    /// they can be copied: M = 1, the same zero-point, and a clamp covering
+    /// the whole input type.
     func isIdentity<Input: QuantizedValue>(for type: Input.Type) -> Bool {
         multiplier == .one && inputZeroPoint == outputZeroPoint
             && outputClamp.lower <= Int32(Input.min) && outputClamp.upper >= Int32(Input.max)
@@ -41,11 +42,26 @@ public struct RequantizeParameters: Sendable, Equatable {
 ///
 /// Input and output may be different 8-bit types (uint8 to int8 and back).
 /// Shapes: any, with `output.count == input.count`.
-@_specialize(where Input == UInt8, Output == UInt8)
-@_specialize(where Input == Int8, Output == Int8)
-@_specialize(where Input == UInt8, Output == Int8)
-@_specialize(where Input == Int8, Output == UInt8)
 public func requantize<Input: QuantizedValue, Output: QuantizedValue>(
+    input: UnsafeBufferPointer<Input>,
+    output: UnsafeMutableBufferPointer<Output>,
+    parameters: RequantizeParameters
+) throws(KernelError) {
+    switch (Input.self == Int8.self, Output.self == Int8.self) {
+    case (true, true):
+        try requantizeKernel(input: input.assumingElement(Int8.self), output: output.assumingElement(Int8.self),
+                             parameters: parameters)
+    case (false, false) where Input.self == UInt8.self && Output.self == UInt8.self:
+        try requantizeKernel(input: input.assumingElement(UInt8.self), output: output.assumingElement(UInt8.self),
+                             parameters: parameters)
+    default:
+        // Conversions between uint8 and int8 run generic; they are rare and elementwise.
+        try requantizeKernel(input: input, output: output, parameters: parameters)
+    }
+}
+
+/// Runs the skeleton of `requantize`. Called with a concrete 8-bit type, it is compiled as a specialized copy.
+func requantizeKernel<Input: QuantizedValue, Output: QuantizedValue>(
     input: UnsafeBufferPointer<Input>,
     output: UnsafeMutableBufferPointer<Output>,
     parameters: RequantizeParameters

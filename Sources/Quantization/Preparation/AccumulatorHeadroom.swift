@@ -8,8 +8,7 @@
 ///     N_max = floor((2^31 - 1) / (max|q1 - Z1| * max|q2 - Z2|))
 ///
 /// For uint8 x uint8 (255 * 255) that is 33,025; for int8 activations and
-/// symmetric int8 weights (255 * 127) it is 66,311. The bias adds at most
-/// one more such bound in a trained network.
+/// symmetric int8 weights (255 * 127) it is 66,311.
 ///
 /// NOTE: the bias is not part of this bound; a bias larger than the
 /// remaining headroom would wrap.

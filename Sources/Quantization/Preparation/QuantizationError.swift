@@ -7,6 +7,8 @@ public enum QuantizationError: Error, Equatable, CustomStringConvertible {
     case invalidRange(min: Float, max: Float)
     /// A scale that is not a positive finite number.
     case invalidScale(Float)
+    /// A zero-point outside the integer range of its tensor.
+    case zeroPointOutOfRange(Int32, range: QuantizedRange)
     /// A real multiplier that is negative, NaN, infinite, or too large for
     /// the fixed-point form (at least 2^30).
     case unrepresentableMultiplier(Double)
@@ -23,6 +25,8 @@ public enum QuantizationError: Error, Equatable, CustomStringConvertible {
             return "Invalid range [\(min), \(max)]; both bounds must be finite and min <= max."
         case .invalidScale(let scale):
             return "Invalid scale \(scale); a scale must be positive and finite."
+        case let .zeroPointOutOfRange(zeroPoint, range):
+            return "Zero-point \(zeroPoint) is outside the quantized range \(range); pick one inside it so that real 0 is representable."
         case .unrepresentableMultiplier(let multiplier):
             return "Multiplier \(multiplier) cannot be written as M0 * 2^shift; it must be finite, >= 0 and below 2^30. Check the scales of the layer."
         case let .weightCountMismatch(count, outputChannels):

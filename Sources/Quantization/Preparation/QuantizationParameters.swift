@@ -23,8 +23,11 @@ public struct QuantizationParameters: Sendable, Equatable, Hashable, CustomStrin
 
     public init(scale: Float, zeroPoint: Int32, range: QuantizedRange) throws(QuantizationError) {
         guard scale > 0 && scale.isFinite else { throw .invalidScale(scale) }
+        guard (range.qmin...range.qmax).contains(zeroPoint) else {
+            throw .zeroPointOutOfRange(zeroPoint, range: range)
+        }
         self.scale = scale
-        self.zeroPoint = min(max(zeroPoint, range.qmin), range.qmax)
+        self.zeroPoint = zeroPoint
         self.range = range
     }
 
@@ -37,7 +40,7 @@ public struct QuantizationParameters: Sendable, Equatable, Hashable, CustomStrin
         let widenedMin = Double(Swift.min(lower, 0))
         let widenedMax = Double(Swift.max(upper, 0))
         guard widenedMax > widenedMin else {
-            return try QuantizationParameters(scale: 1, zeroPoint: 0, range: range)
+            return try QuantizationParameters(scale: 1, zeroPoint: range.clampedZero, range: range)
         }
         let scale = (widenedMax - widenedMin) / Double(range.steps)
         let zeroPoint = (Double(range.qmin) - widenedMin / scale).rounded(.toNearestOrAwayFromZero)
@@ -54,7 +57,7 @@ public struct QuantizationParameters: Sendable, Equatable, Hashable, CustomStrin
         }
         let magnitude = Swift.max(abs(lower), abs(upper))
         guard magnitude > 0 else {
-            return try QuantizationParameters(scale: 1, zeroPoint: 0, range: range)
+            return try QuantizationParameters(scale: 1, zeroPoint: range.clampedZero, range: range)
         }
         return try QuantizationParameters(scale: magnitude / Float(range.qmax), zeroPoint: 0, range: range)
     }
@@ -72,6 +75,17 @@ public struct QuantizationParameters: Sendable, Equatable, Hashable, CustomStrin
     /// Returns r = S * (q - Z).
     public func dequantize(_ quantized: Int32) -> Float {
         scale * Float(quantized - zeroPoint)
+    }
+
+    /// Quantizes every value into an 8-bit container; see `quantize(_:)`.
+    /// `range` must fit in `Element`, which the scheme's container type ensures.
+    public func quantize<Element: QuantizedValue>(_ reals: [Float], as type: Element.Type) -> [Element] {
+        reals.map { Element(truncatingIfNeeded: quantize($0)) }
+    }
+
+    /// Dequantizes every value of an 8-bit container: r = S * (q - Z).
+    public func dequantize<Element: QuantizedValue>(_ values: [Element]) -> [Float] {
+        values.map { dequantize(Int32($0)) }
     }
 
     /// The real interval the integers [qmin, qmax] represent.

@@ -1,7 +1,7 @@
-/// Which integer scheme a network is quantized with, and at how many bits.
+/// The integer scheme a network is quantized with, and its bit widths.
 ///
 /// - `paper`: uint8 containers, weights and activations asymmetric
-///   (Jacob et al. 2018). Activation range [0, 2^b - 1], weight range
+///   (Jacob et al. 2018, arXiv:1712.05877). Activation range [0, 2^b - 1], weight range
 ///   [0, 2^b - 1].
 /// - `tflite`: int8 containers, activations asymmetric in
 ///   [-2^(b-1), 2^(b-1) - 1], weights symmetric in
@@ -44,23 +44,23 @@ public struct QuantizationScheme: Sendable, Equatable, Hashable {
     /// Whether weights have Z = 0 and a range symmetric around it.
     public var weightsAreSymmetric: Bool { kind == .tflite }
 
-    /// [qmin, qmax] of activations.
+    /// Returns [qmin, qmax] of activations.
     public func activationRange() throws(QuantizationError) -> QuantizedRange {
         try QuantizedRange.asymmetric(bits: activationBits, signed: usesSignedContainer)
     }
 
-    /// [qmin, qmax] of weights.
+    /// Returns [qmin, qmax] of weights.
     public func weightRange() throws(QuantizationError) -> QuantizedRange {
         weightsAreSymmetric ? try QuantizedRange.symmetric(bits: weightBits)
                             : try QuantizedRange.asymmetric(bits: weightBits, signed: false)
     }
 
-    /// (S, Z) for an activation observed in [min, max].
+    /// Chooses (S, Z) for an activation observed in [min, max].
     public func activationParameters(min lower: Float, max upper: Float) throws(QuantizationError) -> QuantizationParameters {
         try QuantizationParameters.asymmetric(min: lower, max: upper, range: activationRange())
     }
 
-    /// (S, Z) for weights (or one channel of them) in [min, max].
+    /// Chooses (S, Z) for weights (or one channel of them) in [min, max].
     public func weightParameters(min lower: Float, max upper: Float) throws(QuantizationError) -> QuantizationParameters {
         weightsAreSymmetric
             ? try QuantizationParameters.symmetric(min: lower, max: upper, range: weightRange())

@@ -16,7 +16,7 @@ public struct QuantizedRange: Sendable, Equatable, Hashable, CustomStringConvert
         self.qmax = qmax
     }
 
-    /// [0, 2^b - 1] (unsigned) or [-2^(b-1), 2^(b-1) - 1] (signed).
+    /// Returns [0, 2^b - 1] (unsigned) or [-2^(b-1), 2^(b-1) - 1] (signed).
     public static func asymmetric(bits: Int, signed: Bool) throws(QuantizationError) -> QuantizedRange {
         guard supportedBitWidths.contains(bits) else { throw .unsupportedBitWidth(bits) }
         let levels = Int32(1) << Int32(bits)
@@ -24,12 +24,15 @@ public struct QuantizedRange: Sendable, Equatable, Hashable, CustomStringConvert
                       : QuantizedRange(qmin: 0, qmax: levels - 1)
     }
 
-    /// [-(2^(b-1) - 1), 2^(b-1) - 1], symmetric around Z = 0.
+    /// Returns [-(2^(b-1) - 1), 2^(b-1) - 1], symmetric around Z = 0.
     public static func symmetric(bits: Int) throws(QuantizationError) -> QuantizedRange {
         guard supportedBitWidths.contains(bits) else { throw .unsupportedBitWidth(bits) }
         let half = (Int32(1) << Int32(bits - 1)) - 1
         return QuantizedRange(qmin: -half, qmax: half)
     }
+
+    /// The integer nearest to 0 inside [qmin, qmax].
+    public var clampedZero: Int32 { min(max(0, qmin), qmax) }
 
     /// Number of steps, qmax - qmin.
     public var steps: Int32 { qmax - qmin }

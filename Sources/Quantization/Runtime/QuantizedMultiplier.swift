@@ -2,7 +2,7 @@
 /// `M = M0 * 2^(shift - 31)`: M0 is a Q31 value in [2^30, 2^31) (the real
 /// number M0 / 2^31 lies in [0.5, 1)) and `shift` is a left shift.
 ///
-/// The paper writes M = M0 * 2^-n, so n = -shift. TFLite uses this sign
+/// Jacob et al. (2018) write M = M0 * 2^-n, so n = -shift. TFLite uses this sign
 /// convention: a positive shift (M >= 1) shifts left before the high
 /// multiply, a negative one shifts right after it. M = 0 is stored as
 /// M0 = 0, shift = 0. The decomposition from a real M lives with the float
