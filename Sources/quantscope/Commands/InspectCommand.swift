@@ -113,6 +113,7 @@ private func printInspectTable(_ report: InspectReport) {
 /// `inspect --quantize ...`: calibrates and prints the parameters the plan
 /// chooses. Returns false when no quantization was asked for.
 private func inspectQuantization(_ parsed: ParsedArguments, path: String) throws -> Bool {
+    guard parsed.value("--plan") != nil || (parsed.value("--quantize") ?? "none") != "none" else { return false }
     let loaded = try LoadedModel(path: path)
     let prepared = try GraphPreparation.prepare(loaded.model)
     guard let plan = try quantizationPlan(parsed, layerNames: prepared.layers.map(\.name)) else { return false }
