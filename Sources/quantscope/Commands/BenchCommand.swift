@@ -1,0 +1,152 @@
+import Evaluation
+import Foundation
+import QuantCore
+import Quantization
+
+/// `quantscope bench [MODEL]`: times the float and int8 engines on this
+/// machine, per layer and end to end, next to the speed model's figures.
+let benchCommand = Command(
+    spec: CommandSpec(
+        name: "bench",
+        summary: "Time the float and int8 engines per layer and end to end, and compare with the speed model.",
+        positionals: [PositionalSpec(name: "MODEL", help: "ONNX model file (default \(BenchDefaults.model)).",
+                                     optional: true)],
+        options: [
+            OptionSpec("--batch", value: "N", help: "Images per inference call (default \(BenchDefaults.batch))."),
+            OptionSpec("--threads", value: "N",
+                       help: "Concurrent inference calls for images/s, and GEMM threads (default \(BenchDefaults.threads))."),
+            OptionSpec("--repeats", value: "N", help: "Timed runs; the median is reported (default \(BenchDefaults.repeats))."),
+            OptionSpec("--warmup", value: "N", help: "Untimed runs before timing (default \(BenchDefaults.warmup))."),
+            OptionSpec("--gemm-size", value: "N",
+                       help: "Side of the square int8 and float GEMM; 0 skips it (default \(BenchDefaults.gemmSize))."),
+            OptionSpec("--peak-int8-gops", value: "X",
+                       help: "int8 arithmetic peak of all --threads cores in GOP/s (1 MAC = 2 operations)."),
+            OptionSpec("--peak-float-gflops", value: "X", help: "fp32 arithmetic peak of all --threads cores in GFLOP/s."),
+            OptionSpec("--peak-source", value: "TEXT", help: "Where the peak figures come from, printed beside them."),
+            OptionSpec("--json", help: "Print one JSON object instead of text."),
+        ],
+        details: [
+            "Measured: the float engine on the model with batch normalization folded, and the int8 engine with "
+                + "every layer in int8 (TFLite scheme). End to end is the median wall time of rounds of --threads "
+                + "concurrent calls, one batch each, after the warm-up runs; images/s = batch * threads / median. "
+                + "Per layer is the median time of each node on one thread, on inputs recorded from a float run, "
+                + "summed over the nodes of a layer (main node and fused activation).",
+            "Simulated: the speed model's 'this-machine' profile at the same batch, next to each measured layer, "
+                + "with the ratio measured / simulated. A layer counts as within 30% when "
+                + "|measured - simulated| <= 0.3 * simulated. The model computes " + SpeedModel.formulaDescription + ".",
+            "Without --peak-int8-gops and --peak-float-gflops the GEMM lines give GOP/s only: quantscope does not "
+                + "guess the peak of this processor.",
+        ]),
+    run: { parsed in try runBench(parsed) })
+
+enum BenchDefaults {
+    static let model = "SampleModels/cnn.onnx"
+    static let batch = 16
+    static let threads = 1
+    static let repeats = 20
+    static let warmup = 3
+    static let gemmSize = 2048
+    static let tolerance = 0.3
+}
+
+private func runBench(_ parsed: ParsedArguments) throws {
+    let path = parsed.positionals.first ?? BenchDefaults.model
+    let batch = try parsed.positiveInteger("--batch") ?? BenchDefaults.batch
+    let threads = try parsed.positiveInteger("--threads") ?? BenchDefaults.threads
+    let repeats = try parsed.positiveInteger("--repeats") ?? BenchDefaults.repeats
+    let warmup = try parsed.nonNegativeInteger("--warmup") ?? BenchDefaults.warmup
+    let gemmSize = try parsed.nonNegativeInteger("--gemm-size") ?? BenchDefaults.gemmSize
+    let peaks = BenchPeaks(int8GigaOps: try parsed.positiveNumber("--peak-int8-gops"),
+                           floatGigaFlops: try parsed.positiveNumber("--peak-float-gflops"),
+                           source: parsed.value("--peak-source"))
+
+    let loaded = try LoadedModel(path: path)
+    let prepared: PreparedModel
+    do {
+        prepared = try GraphPreparation.prepare(loaded.model)
+    } catch {
+        throw CommandFailure("\(path): \(error)")
+    }
+    let input = try benchmarkInput(loaded, batch: batch)
+
+    let float = try FloatEngineBenchmark.run(prepared: prepared, inputName: loaded.inputName, batch: input,
+                                             threads: threads, warmup: warmup, repeats: repeats)
+    // NOTE: The integer engine is not wired in yet, so int8 is reported as pending.
+    let int8: EngineTiming? = nil
+    let int8Status = "pending: the integer engine is not available in this build"
+
+    let profile = MachineProfile.shared(report: printError)
+    let network = try ModelGeometry.network(of: prepared, batch: batch)
+    let simulatedFloat = try SpeedModel.simulate(network, precisions: network.layers.map { _ in .float }, on: profile)
+    var comparisons = [SimulatedComparison(measured: float.layers, simulated: simulatedFloat, precision: "float",
+                                           tolerance: BenchDefaults.tolerance)]
+    if let int8 {
+        let plan = network.layers.map { $0.kind.supportsInt8 ? SimulatedPrecision.int8 : .float }
+        let simulatedInt8 = try SpeedModel.simulate(network, precisions: plan, on: profile)
+        comparisons.append(SimulatedComparison(measured: int8.layers, simulated: simulatedInt8, precision: "int8",
+                                               tolerance: BenchDefaults.tolerance))
+    }
+
+    let gemm = gemmSize > 0 ? measureGemm(size: gemmSize, threads: threads, peaks: peaks) : nil
+    let report = BenchmarkReport(
+        model: path, batch: batch, threads: threads, warmup: warmup, repeats: repeats,
+        machine: MachineDescription.current(), formula: SpeedModel.formulaDescription, float: float, int8: int8,
+        int8Status: int8 == nil ? int8Status : "measured", gemm: gemm, simulated: comparisons)
+    if parsed.has("--json") {
+        try printJSON(report)
+    } else {
+        print(BenchText.render(report))
+    }
+}
+
+/// Peak figures given on the command line.
+struct BenchPeaks {
+    var int8GigaOps: Double?
+    var floatGigaFlops: Double?
+    var source: String?
+}
+
+/// The first `batch` images of the model's evaluation data, repeated when the
+/// data set is smaller. Timing does not depend on the pixel values, but real
+/// images keep the int8 activations in their calibrated ranges.
+private func benchmarkInput(_ loaded: LoadedModel, batch: Int) throws -> Tensor {
+    let data = try loaded.loadEvaluationData(DataOptions(limit: batch))
+    guard data.count > 0 else { throw CommandFailure("\(loaded.path): the evaluation data holds no images") }
+    if data.count == batch { return data.images }
+    guard case .float32(let pixels) = data.images.data else {
+        throw CommandFailure("\(loaded.path): the evaluation images are \(data.images.elementType), not float32")
+    }
+    let imageSize = data.imageShape.reduce(1, *)
+    var repeated: [Float] = []
+    repeated.reserveCapacity(batch * imageSize)
+    for index in 0..<batch {
+        let start = (index % data.count) * imageSize
+        repeated.append(contentsOf: pixels[start..<(start + imageSize)])
+    }
+    return Tensor(shape: [batch] + data.imageShape, floats: repeated)
+}
+
+private func measureGemm(size: Int, threads: Int, peaks: BenchPeaks) -> GemmFigures? {
+    // NOTE: The packed GEMM kernels are not part of this build yet, so no GEMM is timed.
+    nil
+}
+
+extension ParsedArguments {
+    /// The option's value parsed as an integer of 0 or more.
+    func nonNegativeInteger(_ name: String) throws(UsageError) -> Int? {
+        guard let text = value(name) else { return nil }
+        guard let number = Int(text), number >= 0 else {
+            throw .invalidValue(option: name, value: text, expected: "an integer of 0 or more")
+        }
+        return number
+    }
+
+    /// The option's value parsed as a finite positive number.
+    func positiveNumber(_ name: String) throws(UsageError) -> Double? {
+        guard let text = value(name) else { return nil }
+        guard let number = Double(text), number.isFinite, number > 0 else {
+            throw .invalidValue(option: name, value: text, expected: "a positive number")
+        }
+        return number
+    }
+}
