@@ -17,10 +17,14 @@ public struct BenchmarkReport: Sendable, Equatable, Codable {
     public var gemm: GemmFigures?
     /// Measured against simulated per layer, one entry per timed precision.
     public var simulated: [SimulatedComparison]
+    /// Toggle latency of a quantization session, when requested.
+    public var toggleLatency: ToggleLatency?
+    /// Peak resident set size of the whole run, in bytes.
+    public var peakResidentBytes: Int?
 
     public init(model: String, batch: Int, threads: Int, warmup: Int, repeats: Int, machine: MachineDescription,
                 formula: String, float: EngineTiming, int8: EngineTiming?, int8Status: String, gemm: GemmFigures?,
-                simulated: [SimulatedComparison]) {
+                simulated: [SimulatedComparison], toggleLatency: ToggleLatency? = nil, peakResidentBytes: Int? = nil) {
         self.model = model
         self.batch = batch
         self.threads = threads
@@ -33,6 +37,8 @@ public struct BenchmarkReport: Sendable, Equatable, Codable {
         self.int8Status = int8Status
         self.gemm = gemm
         self.simulated = simulated
+        self.toggleLatency = toggleLatency
+        self.peakResidentBytes = peakResidentBytes
     }
 
     /// int8 images/s divided by float images/s, or nil without an int8 figure.
@@ -50,6 +56,8 @@ public struct BenchmarkReport: Sendable, Equatable, Codable {
         case model, batch, threads, warmup, repeats, machine, formula, float, int8, gemm, simulated
         case int8Status = "int8_status"
         case int8OverFloatThroughput = "int8_over_float_throughput"
+        case toggleLatency = "toggle_latency"
+        case peakResidentBytes = "peak_resident_bytes"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -67,6 +75,8 @@ public struct BenchmarkReport: Sendable, Equatable, Codable {
         try container.encode(int8OverFloatThroughput, forKey: .int8OverFloatThroughput)
         try container.encode(gemm, forKey: .gemm)
         try container.encode(simulated, forKey: .simulated)
+        try container.encode(toggleLatency, forKey: .toggleLatency)
+        try container.encode(peakResidentBytes, forKey: .peakResidentBytes)
     }
 
     public init(from decoder: any Decoder) throws {
@@ -83,5 +93,7 @@ public struct BenchmarkReport: Sendable, Equatable, Codable {
         int8Status = try container.decode(String.self, forKey: .int8Status)
         gemm = try container.decodeIfPresent(GemmFigures.self, forKey: .gemm)
         simulated = try container.decode([SimulatedComparison].self, forKey: .simulated)
+        toggleLatency = try container.decodeIfPresent(ToggleLatency.self, forKey: .toggleLatency)
+        peakResidentBytes = try container.decodeIfPresent(Int.self, forKey: .peakResidentBytes)
     }
 }

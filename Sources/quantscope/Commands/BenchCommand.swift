@@ -23,6 +23,9 @@ let benchCommand = Command(
                        help: "int8 arithmetic peak of all --threads cores in GOP/s (1 MAC = 2 operations)."),
             OptionSpec("--peak-float-gflops", value: "X", help: "fp32 arithmetic peak of all --threads cores in GFLOP/s."),
             OptionSpec("--peak-source", value: "TEXT", help: "Where the peak figures come from, printed beside them."),
+            OptionSpec("--toggle-latency",
+                       help: "Also time a quantization session: each layer toggled to float in the all-int8 plan, "
+                           + "first-subset and full-data results."),
             OptionSpec("--json", help: "Print one JSON object instead of text."),
         ],
         details: [
@@ -71,9 +74,18 @@ private func runBench(_ parsed: ParsedArguments) throws {
 
     let float = try FloatEngineBenchmark.run(prepared: prepared, inputName: loaded.inputName, batch: input,
                                              threads: threads, warmup: warmup, repeats: repeats)
-    // NOTE: The integer engine is not wired in yet, so int8 is reported as pending.
-    let int8: EngineTiming? = nil
-    let int8Status = "pending: the integer engine is not available in this build"
+    var int8: EngineTiming?
+    var int8Status = "measured"
+    var calibrationImages: Tensor?
+    do {
+        let images = try loadCalibrationImages(loaded)
+        calibrationImages = images
+        let calibrated = try CalibratedModel.calibrate(prepared: prepared, images: images)
+        int8 = try Int8EngineBenchmark.run(calibrated: calibrated, inputName: loaded.inputName, batch: input,
+                                           threads: threads, warmup: warmup, repeats: repeats)
+    } catch {
+        int8Status = "not measured: \(error)"
+    }
 
     let profile = MachineProfile.shared(report: printError)
     let network = try ModelGeometry.network(of: prepared, batch: batch)
@@ -88,10 +100,17 @@ private func runBench(_ parsed: ParsedArguments) throws {
     }
 
     let gemm = gemmSize > 0 ? measureGemm(size: gemmSize, threads: threads, peaks: peaks) : nil
+    var toggleLatency: ToggleLatency?
+    if parsed.has("--toggle-latency") {
+        guard let calibrationImages else { throw CommandFailure("--toggle-latency: \(int8Status)") }
+        let data = try loaded.loadEvaluationData(DataOptions())
+        toggleLatency = try ToggleLatency.measure(model: loaded.model, data: data, calibrationImages: calibrationImages)
+    }
     let report = BenchmarkReport(
         model: path, batch: batch, threads: threads, warmup: warmup, repeats: repeats,
         machine: MachineDescription.current(), formula: SpeedModel.formulaDescription, float: float, int8: int8,
-        int8Status: int8 == nil ? int8Status : "measured", gemm: gemm, simulated: comparisons)
+        int8Status: int8Status, gemm: gemm, simulated: comparisons, toggleLatency: toggleLatency,
+        peakResidentBytes: PeakMemory.residentBytes())
     if parsed.has("--json") {
         try printJSON(report)
     } else {
@@ -124,6 +143,14 @@ private func benchmarkInput(_ loaded: LoadedModel, batch: Int) throws -> Tensor 
         repeated.append(contentsOf: pixels[start..<(start + imageSize)])
     }
     return Tensor(shape: [batch] + data.imageShape, floats: repeated)
+}
+
+/// The calibration images the model's metadata names (quantscope.calibration_data).
+private func loadCalibrationImages(_ loaded: LoadedModel) throws -> Tensor {
+    guard let path = loaded.defaults.calibrationData else {
+        throw CommandFailure("\(loaded.path) names no calibration data in its metadata (quantscope.calibration_data)")
+    }
+    return try DataLoader.load(path: path, inputShape: loaded.inputShape, preprocessing: loaded.preprocessing).images
 }
 
 private func measureGemm(size: Int, threads: Int, peaks: BenchPeaks) -> GemmFigures? {

@@ -13,6 +13,13 @@ enum BenchText {
         lines.append("")
         lines += gemm(report)
         lines.append("")
+        if let latency = report.toggleLatency {
+            lines += toggles(latency)
+            lines.append("")
+        }
+        if let bytes = report.peakResidentBytes {
+            lines.append(String(format: "peak memory: %.1f MiB resident (getrusage ru_maxrss)", Double(bytes) / 1048576))
+        }
         lines.append("speed model: \(report.formula)")
         return lines.joined(separator: "\n")
     }
@@ -90,6 +97,23 @@ enum BenchText {
         return measuredCell
             + padded(String(format: "%.3f", row.simulatedSeconds * 1000), 10, right: true)
             + padded(String(format: "%.2f", row.ratio) + mark, 10, right: true)
+    }
+
+    static func toggles(_ latency: ToggleLatency) -> [String] {
+        var lines = [String(format: "toggle latency (session on %d samples, subset %d; setup %.2f s, first all-int8 pass %.3f s)",
+                            latency.samples, latency.subset, latency.setupSeconds, latency.firstEvaluationSeconds)]
+        let nameWidth = max(12, (latency.toggles.map(\.layer.count).max() ?? 0) + 2)
+        lines.append("  " + padded("to float", nameWidth) + padded("subset ms", 12, right: true)
+            + padded("full ms", 12, right: true) + padded("top-1", 10, right: true))
+        for toggle in latency.toggles {
+            lines.append("  " + padded(toggle.layer, nameWidth)
+                + padded(String(format: "%.1f", toggle.subsetSeconds * 1000), 12, right: true)
+                + padded(String(format: "%.1f", toggle.fullSeconds * 1000), 12, right: true)
+                + padded(toggle.top1.map { String(format: "%.2f%%", $0 * 100) } ?? "-", 10, right: true))
+        }
+        lines.append(String(format: "  worst: subset %.1f ms, full %.1f ms",
+                            latency.worstSubsetSeconds * 1000, latency.worstFullSeconds * 1000))
+        return lines
     }
 
     static func gemm(_ report: BenchmarkReport) -> [String] {
