@@ -99,7 +99,7 @@ private func runBench(_ parsed: ParsedArguments) throws {
                                                tolerance: BenchDefaults.tolerance))
     }
 
-    let gemm = gemmSize > 0 ? measureGemm(size: gemmSize, threads: threads, peaks: peaks) : nil
+    let gemm = gemmSize > 0 ? try measureGemm(size: gemmSize, threads: threads, repeats: min(repeats, 5), peaks: peaks) : nil
     var toggleLatency: ToggleLatency?
     if parsed.has("--toggle-latency") {
         guard let calibrationImages else { throw CommandFailure("--toggle-latency: \(int8Status)") }
@@ -153,9 +153,15 @@ private func loadCalibrationImages(_ loaded: LoadedModel) throws -> Tensor {
     return try DataLoader.load(path: path, inputShape: loaded.inputShape, preprocessing: loaded.preprocessing).images
 }
 
-private func measureGemm(size: Int, threads: Int, peaks: BenchPeaks) -> GemmFigures? {
-    // NOTE: The packed GEMM kernels are not part of this build yet, so no GEMM is timed.
-    nil
+/// Times the packed int8 and float GEMM at `size`; at most 5 timed runs,
+/// because one 2048 product already takes a noticeable fraction of a second.
+private func measureGemm(size: Int, threads: Int, repeats: Int, peaks: BenchPeaks) throws -> GemmFigures {
+    let result = try GemmBenchmark.run(size: size, threads: threads, repeats: max(1, repeats))
+    return GemmFigures(size: size, threads: threads,
+                       instructionSet: result.instructionSet.rawValue + " / float " + result.floatInstructionSet.rawValue,
+                       int8GigaOpsPerSecond: result.int8GigaOpsPerSecond,
+                       floatGigaFlopsPerSecond: result.floatGigaFlopsPerSecond, int8PeakGigaOps: peaks.int8GigaOps,
+                       floatPeakGigaFlops: peaks.floatGigaFlops, peakSource: peaks.source)
 }
 
 extension ParsedArguments {

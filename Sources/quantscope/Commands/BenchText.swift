@@ -118,12 +118,12 @@ enum BenchText {
 
     static func gemm(_ report: BenchmarkReport) -> [String] {
         guard let gemm = report.gemm else {
-            return ["GEMM: not measured (--gemm-size 0, or the packed GEMM kernels are not in this build)"]
+            return ["GEMM: not measured (--gemm-size 0)"]
         }
         var lines = ["GEMM \(gemm.size) x \(gemm.size) x \(gemm.size), \(gemm.threads) thread"
             + (gemm.threads == 1 ? "" : "s") + ", 2 * N^3 operations"]
         lines.append(String(format: "  int8   %8.1f GOP/s", gemm.int8GigaOpsPerSecond)
-            + "   (\(gemm.instructionSet) kernel)")
+            + "   (kernels: \(gemm.instructionSet))")
         lines.append(String(format: "  float  %8.1f GFLOP/s", gemm.floatGigaFlopsPerSecond))
         if let fraction = gemm.int8FractionOfPeak, let peak = gemm.int8PeakGigaOps {
             lines.append(String(format: "  int8 at %.0f%% of the stated peak of %.1f GOP/s", fraction * 100, peak))
