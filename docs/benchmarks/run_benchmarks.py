@@ -16,8 +16,8 @@ thread count:
   `quantize_static` (QDQ and QOperator formats, int8 per-channel weights, int8
   activations, min/max calibration on the model's calibration images);
 - TFLite (ai-edge-litert, XNNPACK delegate, the default CPU path): a Keras
-  model translated from the ONNX graph with the same weights, converted by
-  tensorflow's TFLiteConverter as float32 and as full-integer int8 calibrated
+  model translated from the ONNX graph with the same weights. tensorflow's
+  TFLiteConverter converts it to float32, and to full-integer int8 calibrated
   on the same calibration images (float input and output, int8 inside).
 
 tensorflow-cpu and ai-edge-litert live in a separate virtual environment
@@ -31,7 +31,7 @@ thread). Top-1 is measured on the first --accuracy-samples test images, to
 show that each converted model computes the same function.
 
 Versions used for the committed results: Python 3.11.7, numpy 2.4.6,
-onnx 1.19.1 and onnxruntime 1.23.2 (system), tensorflow-cpu 2.21.0,
+onnx 1.23.2 and onnxruntime 1.32.0 (system), tensorflow-cpu 2.21.0,
 ai-edge-litert 2.3.0 and keras 3.15.1 (venv).
 """
 
@@ -170,7 +170,7 @@ def onnxruntime_results(model_path, batch_images, test_images, test_labels, cali
 
 
 def describe_onnx(model_path, workdir):
-    """Write the graph as JSON and the initializers as .npz, for the worker venv, which has no onnx package."""
+    """Write the graph as JSON and the initializers as .npz for the worker, whose venv has no onnx package."""
     import onnx
     from onnx import helper, numpy_helper
 
