@@ -377,10 +377,13 @@ def tflite_results(model_path, batch_images, test_images, test_labels, calibrati
 # ---------------------------------------------------------------- quantscope
 
 
-def quantscope_results(model_path, args, gemm_size):
+def quantscope_results(model_path, args, first):
+    """Run quantscope bench; the GEMM and the toggle latency only with the first model."""
     command = [args.quantscope, "bench", model_path, "--batch", str(args.batch), "--threads", str(args.threads),
-               "--repeats", str(args.repeats), "--warmup", str(args.warmup), "--gemm-size", str(gemm_size),
-               "--json"]
+               "--repeats", str(args.repeats), "--warmup", str(args.warmup),
+               "--gemm-size", str(args.gemm_size if first else 0), "--json"]
+    if first and args.toggle_latency:
+        command.append("--toggle-latency")
     if args.peak_int8_gops:
         command += ["--peak-int8-gops", str(args.peak_int8_gops), "--peak-source", args.peak_source]
     if args.peak_float_gflops:
@@ -445,6 +448,18 @@ def targets_section(reports, tflite_int8):
             lines.append(f"| this-machine simulated within 30 % per layer ({comparison['precision']}) | {model} | "
                          f"{comparison['within_count']} of {len(comparison['rows'])} layers | "
                          f"{'yes' if comparison['within_count'] == len(comparison['rows']) else 'not yet'} |")
+    for model, report in reports.items():
+        latency = report.get("toggle_latency")
+        if latency:
+            subset_ms = latency["worst_subset_seconds"] * 1000
+            full_ms = latency["worst_full_seconds"] * 1000
+            lines.append(f"| toggle: first subset ({latency['subset']} images) result < 30 ms | {model} | "
+                         f"worst {subset_ms:.1f} ms | {'yes' if subset_ms < 30 else 'not yet'} |")
+            lines.append(f"| toggle: full {latency['samples']}-image result < 150 ms | {model} | "
+                         f"worst {full_ms:.1f} ms | {'yes' if full_ms < 150 else 'not yet'} |")
+            mebibytes = report["peak_resident_bytes"] / 1048576
+            lines.append(f"| peak memory with cached activations < 512 MiB | {model} | {mebibytes:.0f} MiB | "
+                         f"{'yes' if mebibytes < 512 else 'not yet'} |")
     return "\n".join(lines)
 
 
@@ -462,6 +477,8 @@ def main():
     parser.add_argument("--peak-int8-gops", type=float, help="int8 peak of --threads cores in GOP/s")
     parser.add_argument("--peak-float-gflops", type=float, help="fp32 peak of --threads cores in GFLOP/s")
     parser.add_argument("--peak-source", default="given on the command line", help="where the peaks come from")
+    parser.add_argument("--toggle-latency", action="store_true",
+                        help="also time quantscope's layer toggles and peak memory on the first model")
     parser.add_argument("--quantscope", default=os.path.join(REPOSITORY, ".build", "debug", "quantscope"),
                         help="quantscope executable (default .build/debug/quantscope)")
     parser.add_argument("--tflite-python", default="/work/venvs/tflite/bin/python",
@@ -482,7 +499,7 @@ def main():
         batch_images = test_images[:args.batch].copy()
         with tempfile.TemporaryDirectory() as workdir:
             print(f"[{name}] quantscope", file=sys.stderr)
-            report, command = quantscope_results(relative, args, args.gemm_size if index == 0 else 0)
+            report, command = quantscope_results(relative, args, index == 0)
             reports[name] = report
             commands.append(" ".join([os.path.relpath(command[0], REPOSITORY)] + command[1:]))
             rows.append({"model": name, "runtime": "quantscope", "precision": "float",
