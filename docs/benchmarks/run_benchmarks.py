@@ -40,6 +40,7 @@ import gzip
 import json
 import os
 import platform
+import shlex
 import statistics
 import subprocess
 import sys
@@ -501,7 +502,7 @@ def main():
             print(f"[{name}] quantscope", file=sys.stderr)
             report, command = quantscope_results(relative, args, index == 0)
             reports[name] = report
-            commands.append(" ".join([os.path.relpath(command[0], REPOSITORY)] + command[1:]))
+            commands.append(shlex.join([os.path.relpath(command[0], REPOSITORY)] + command[1:]))
             rows.append({"model": name, "runtime": "quantscope", "precision": "float",
                          "median_seconds": report["float"]["end_to_end"]["median_seconds"],
                          "images_per_second": report["float"]["images_per_second"]})
@@ -526,7 +527,7 @@ def main():
         "",
         f"Written by `docs/benchmarks/run_benchmarks.py` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
         f"batch {args.batch}, {args.threads} thread(s), median of {args.repeats} calls after {args.warmup} warm-up "
-        f"calls; top-1 on the first {args.accuracy_samples} test images (quantscope rows: see `quantscope eval`).",
+        f"calls; top-1 on the first {args.accuracy_samples} test images (quantscope's accuracy: docs/accuracy.md).",
         "",
         "```",
         lscpu_summary(),
