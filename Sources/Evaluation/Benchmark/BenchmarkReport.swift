@@ -10,7 +10,7 @@ public struct BenchmarkReport: Sendable, Equatable, Codable {
     /// The speed model's latency formula, for the simulated columns.
     public var formula: String
     public var float: EngineTiming
-    /// Nil while the integer engine cannot run the model; `int8Status` says why.
+    /// Nil while the integer engine cannot run the model; `int8Status` gives the reason.
     public var int8: EngineTiming?
     /// `measured`, or the reason the int8 engine was not timed.
     public var int8Status: String

@@ -10,14 +10,14 @@
 public struct GemmFigures: Sendable, Equatable, Codable {
     public var size: Int
     public var threads: Int
-    /// Instruction set of the int8 kernel (`vnni512`, `avx2`, `scalar`, ...).
+    /// Instruction sets of the int8 and float kernels, such as `avx512vnni / float avx512f`.
     public var instructionSet: String
     public var int8GigaOpsPerSecond: Double
     public var floatGigaFlopsPerSecond: Double
     /// Peak for all `threads` together, as given; nil when none was given.
     public var int8PeakGigaOps: Double?
     public var floatPeakGigaFlops: Double?
-    /// Where the peaks come from, as given by the user.
+    /// Source of the peak figures, as given by the user.
     public var peakSource: String?
 
     public init(size: Int, threads: Int, instructionSet: String, int8GigaOpsPerSecond: Double,

@@ -7,7 +7,7 @@ import Quantization
 /// batch each. Per layer: each program unit on one thread, started from the
 /// values a full run had stored just before that unit. A unit's time
 /// includes the quantize or dequantize steps the program placed in it, and
-/// the trailing "graph outputs" unit holds the final dequantize.
+/// the trailing "graph outputs" unit contains the final dequantize.
 public enum Int8EngineBenchmark {
     /// A plan with every layer in int8: int8 symmetric per-channel weights
     /// and int8 asymmetric activations (TFLite scheme), min/max calibration.

@@ -5,8 +5,8 @@ import Foundation
 public struct MachineDescription: Sendable, Equatable, Codable {
     public var processorModel: String
     public var logicalProcessors: Int
-    /// Clock of the first processor in MHz as the kernel reports it; under a
-    /// hypervisor this is the nominal clock, not the turbo clock.
+    /// Clock of the first processor in MHz, as the kernel reported it when
+    /// the file was read.
     public var clockMegahertz: Double?
     /// The SIMD extensions that matter for the int8 and float kernels, among
     /// the processor's flags.

@@ -2,7 +2,7 @@ import Dispatch
 import QuantCore
 import Quantization
 
-/// How quickly a quantization session answers when the user toggles one
+/// How quickly a quantization session returns results when the user toggles one
 /// layer between int8 and float, as the explorer does on a key press.
 ///
 /// The session first evaluates the all-int8 plan on every sample, which

@@ -125,12 +125,12 @@ struct BenchPeaks {
     var source: String?
 }
 
-/// The first `batch` images of the model's evaluation data, repeated when the
-/// data set is smaller. Timing does not depend on the pixel values, but real
-/// images keep the int8 activations in their calibrated ranges.
+/// Returns the first `batch` images of the model's evaluation data, repeated
+/// when the data set is smaller. Timing does not depend on the pixel values,
+/// but real images keep the int8 activations in their calibrated ranges.
 private func benchmarkInput(_ loaded: LoadedModel, batch: Int) throws -> Tensor {
     let data = try loaded.loadEvaluationData(DataOptions(limit: batch))
-    guard data.count > 0 else { throw CommandFailure("\(loaded.path): the evaluation data holds no images") }
+    guard data.count > 0 else { throw CommandFailure("\(loaded.path): the evaluation data is empty; pass a model whose quantscope.data names images") }
     if data.count == batch { return data.images }
     guard case .float32(let pixels) = data.images.data else {
         throw CommandFailure("\(loaded.path): the evaluation images are \(data.images.elementType), not float32")
@@ -145,7 +145,7 @@ private func benchmarkInput(_ loaded: LoadedModel, batch: Int) throws -> Tensor 
     return Tensor(shape: [batch] + data.imageShape, floats: repeated)
 }
 
-/// The calibration images the model's metadata names (quantscope.calibration_data).
+/// Loads the calibration images the model's metadata names (quantscope.calibration_data).
 private func loadCalibrationImages(_ loaded: LoadedModel) throws -> Tensor {
     guard let path = loaded.defaults.calibrationData else {
         throw CommandFailure("\(loaded.path) names no calibration data in its metadata (quantscope.calibration_data)")
@@ -153,8 +153,8 @@ private func loadCalibrationImages(_ loaded: LoadedModel) throws -> Tensor {
     return try DataLoader.load(path: path, inputShape: loaded.inputShape, preprocessing: loaded.preprocessing).images
 }
 
-/// Times the packed int8 and float GEMM at `size`; at most 5 timed runs,
-/// because one 2048 product already takes a noticeable fraction of a second.
+/// Times the packed int8 and float GEMM at `size`. The caller passes at most
+/// 5 timed runs, because one float product at 2048 takes about 0.15 s.
 private func measureGemm(size: Int, threads: Int, repeats: Int, peaks: BenchPeaks) throws -> GemmFigures {
     let result = try GemmBenchmark.run(size: size, threads: threads, repeats: max(1, repeats))
     return GemmFigures(size: size, threads: threads,
@@ -165,7 +165,7 @@ private func measureGemm(size: Int, threads: Int, repeats: Int, peaks: BenchPeak
 }
 
 extension ParsedArguments {
-    /// The option's value parsed as an integer of 0 or more.
+    /// Parses the option's value as an integer of 0 or more.
     func nonNegativeInteger(_ name: String) throws(UsageError) -> Int? {
         guard let text = value(name) else { return nil }
         guard let number = Int(text), number >= 0 else {
@@ -174,7 +174,7 @@ extension ParsedArguments {
         return number
     }
 
-    /// The option's value parsed as a finite positive number.
+    /// Parses the option's value as a finite positive number.
     func positiveNumber(_ name: String) throws(UsageError) -> Double? {
         guard let text = value(name) else { return nil }
         guard let number = Double(text), number.isFinite, number > 0 else {

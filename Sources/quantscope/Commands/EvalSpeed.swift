@@ -37,7 +37,7 @@ enum SpeedOptions {
         return try ModelSpeed.report(for: prepared, precisions: precisions, on: profile)
     }
 
-    /// One line: simulated latency per image, speedup over float, model size.
+    /// Returns one line: simulated latency per image, speedup over float, model size.
     static func summaryLine(_ report: SpeedReport) -> String {
         let totals = report.totals
         return String(format: "%.3f ms per image simulated, %.2fx float speed, model %.2f MB (float %.2f MB)",
