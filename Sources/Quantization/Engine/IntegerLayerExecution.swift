@@ -1,5 +1,9 @@
 // Runs one `IntegerLayer` on the integer kernels. Everything here is integer
 // arithmetic: shapes come from the input tensors, parameters from the layer.
+//
+// TODO: run Conv and fully connected layers on the packed int8 GEMM
+// (`Int8Gemm`, `PackedInt8Weights`) once it is merged. These scalar kernels
+// then stay as the reference it is tested against.
 
 extension IntegerLayer {
     /// Computes the layer's output from `inputs` (one per entry of `inputs`,
@@ -134,7 +138,7 @@ extension IntegerStorage {
         }
     }
 
-    /// The elements as `Element`; the caller has checked the container.
+    /// Returns the elements as `Element`. The caller has checked the container.
     public func values<Element: QuantizedValue>(_ type: Element.Type) -> [Element] {
         switch self {
         case .int8(let values): return values as? [Element] ?? values.map { Element(truncatingIfNeeded: $0) }

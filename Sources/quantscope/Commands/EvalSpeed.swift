@@ -37,6 +37,18 @@ enum SpeedOptions {
         return try ModelSpeed.report(for: prepared, precisions: precisions, on: profile)
     }
 
+    /// Returns the simulated precision of every layer that ran in int8 under
+    /// `plan`; layers that fell back to float are left out, so they count as float.
+    static func precisions(of plan: QuantizationPlan, evaluation: PlanEvaluation) -> [String: SimulatedPrecision] {
+        var precisions: [String: SimulatedPrecision] = [:]
+        for layer in evaluation.layers.map(\.name) where evaluation.fallbacks[layer] == nil {
+            let settings = plan.settings(for: layer)
+            guard settings.precision == .int8 else { continue }
+            precisions[layer] = .int8(weightBits: settings.weightBits, activationBits: settings.activationBits)
+        }
+        return precisions
+    }
+
     /// Returns one line: simulated latency per image, speedup over float, model size.
     static func summaryLine(_ report: SpeedReport) -> String {
         let totals = report.totals
