@@ -132,8 +132,8 @@ enum BenchText {
             lines.append(String(format: "  float at %.0f%% of the stated peak of %.1f GFLOP/s", fraction * 100, peak))
         }
         if gemm.int8PeakGigaOps == nil || gemm.floatPeakGigaFlops == nil {
-            lines.append("  no peak given for every precision: pass --peak-int8-gops and --peak-float-gflops "
-                + "for the fraction of peak")
+            lines.append("  GOP/s only where no peak was given: quantscope does not derive this processor's peak; "
+                + "pass --peak-int8-gops and --peak-float-gflops for the fraction of peak")
         }
         if let source = gemm.peakSource {
             lines.append("  peak source: \(source)")
