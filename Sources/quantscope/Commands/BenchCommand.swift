@@ -74,19 +74,61 @@ private func runBench(_ parsed: ParsedArguments) throws {
 
     let float = try FloatEngineBenchmark.run(prepared: prepared, inputName: loaded.inputName, batch: input,
                                              threads: threads, warmup: warmup, repeats: repeats)
-    var int8: EngineTiming?
-    var int8Status = "measured"
+    let int8Run = timeInt8Engine(loaded, prepared: prepared, batch: input, threads: threads, warmup: warmup,
+                                 repeats: repeats)
+    let int8 = int8Run.timing
+    let comparisons = try compareWithSpeedModel(prepared, batch: batch, float: float, int8: int8)
+
+    let gemm = gemmSize > 0
+        ? try measureGemm(size: gemmSize, threads: threads, repeats: min(repeats, 5), peaks: peaks) : nil
+    var toggleLatency: ToggleLatency?
+    if parsed.has("--toggle-latency") {
+        guard let calibrationImages = int8Run.calibrationImages else {
+            throw CommandFailure("--toggle-latency: \(int8Run.status)")
+        }
+        let data = try loaded.loadEvaluationData(DataOptions())
+        toggleLatency = try ToggleLatency.measure(model: loaded.model, data: data, calibrationImages: calibrationImages)
+    }
+    let report = BenchmarkReport(
+        model: path, batch: batch, threads: threads, warmup: warmup, repeats: repeats,
+        machine: MachineDescription.current(), formula: SpeedModel.formulaDescription, float: float, int8: int8,
+        int8Status: int8Run.status, gemm: gemm, simulated: comparisons, toggleLatency: toggleLatency,
+        peakResidentBytes: PeakMemory.residentBytes())
+    if parsed.has("--json") {
+        try printJSON(report)
+    } else {
+        print(BenchText.render(report))
+    }
+}
+
+/// Result of timing the all-int8 engine: the timing, or the reason there is none.
+private struct Int8Run {
+    var timing: EngineTiming?
+    var status: String
     var calibrationImages: Tensor?
+}
+
+/// Calibrates on the model's calibration images and times the all-int8 plan.
+/// A failure does not end the command: the report states it instead.
+private func timeInt8Engine(_ loaded: LoadedModel, prepared: PreparedModel, batch input: Tensor, threads: Int,
+                            warmup: Int, repeats: Int) -> Int8Run {
+    var run = Int8Run(timing: nil, status: "measured", calibrationImages: nil)
     do {
         let images = try loadCalibrationImages(loaded)
-        calibrationImages = images
+        run.calibrationImages = images
         let calibrated = try CalibratedModel.calibrate(prepared: prepared, images: images)
-        int8 = try Int8EngineBenchmark.run(calibrated: calibrated, inputName: loaded.inputName, batch: input,
-                                           threads: threads, warmup: warmup, repeats: repeats)
+        run.timing = try Int8EngineBenchmark.run(calibrated: calibrated, inputName: loaded.inputName, batch: input,
+                                                 threads: threads, warmup: warmup, repeats: repeats)
     } catch {
-        int8Status = "not measured: \(error)"
+        run.status = "not measured: \(error)"
     }
+    return run
+}
 
+/// Simulates every timed engine on this machine's profile at the same batch
+/// and pairs each measured layer with its simulated time.
+private func compareWithSpeedModel(_ prepared: PreparedModel, batch: Int, float: EngineTiming,
+                                   int8: EngineTiming?) throws -> [SimulatedComparison] {
     let profile = MachineProfile.shared(report: printError)
     let network = try ModelGeometry.network(of: prepared, batch: batch)
     let simulatedFloat = try SpeedModel.simulate(network, precisions: network.layers.map { _ in .float }, on: profile)
@@ -98,24 +140,7 @@ private func runBench(_ parsed: ParsedArguments) throws {
         comparisons.append(SimulatedComparison(measured: int8.layers, simulated: simulatedInt8, precision: "int8",
                                                tolerance: BenchDefaults.tolerance))
     }
-
-    let gemm = gemmSize > 0 ? try measureGemm(size: gemmSize, threads: threads, repeats: min(repeats, 5), peaks: peaks) : nil
-    var toggleLatency: ToggleLatency?
-    if parsed.has("--toggle-latency") {
-        guard let calibrationImages else { throw CommandFailure("--toggle-latency: \(int8Status)") }
-        let data = try loaded.loadEvaluationData(DataOptions())
-        toggleLatency = try ToggleLatency.measure(model: loaded.model, data: data, calibrationImages: calibrationImages)
-    }
-    let report = BenchmarkReport(
-        model: path, batch: batch, threads: threads, warmup: warmup, repeats: repeats,
-        machine: MachineDescription.current(), formula: SpeedModel.formulaDescription, float: float, int8: int8,
-        int8Status: int8Status, gemm: gemm, simulated: comparisons, toggleLatency: toggleLatency,
-        peakResidentBytes: PeakMemory.residentBytes())
-    if parsed.has("--json") {
-        try printJSON(report)
-    } else {
-        print(BenchText.render(report))
-    }
+    return comparisons
 }
 
 /// Peak figures given on the command line.
