@@ -32,8 +32,10 @@ let benchCommand = Command(
             "Measured: the float engine on the model with batch normalization folded, and the int8 engine with "
                 + "every layer in int8 (TFLite scheme). End to end is the median wall time of rounds of --threads "
                 + "concurrent calls, one batch each, after the warm-up runs; images/s = batch * threads / median. "
-                + "Per layer is the median time of each node on one thread, on inputs recorded from a float run, "
-                + "summed over the nodes of a layer (main node and fused activation).",
+                + "Per layer, float: the median time of each node on one thread, on inputs recorded from a float "
+                + "run, summed over the nodes of a layer (main node and fused activation). Per layer, int8: the "
+                + "median time of each program unit on one thread, started from the values a full int8 run stored; "
+                + "a unit includes the quantize or dequantize steps placed in it.",
             "Simulated: the speed model's 'this-machine' profile at the same batch, next to each measured layer, "
                 + "with the ratio measured / simulated. A layer counts as within 30% when "
                 + "|measured - simulated| <= 0.3 * simulated. The model computes " + SpeedModel.formulaDescription + ".",

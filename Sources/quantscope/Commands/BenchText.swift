@@ -75,7 +75,7 @@ enum BenchText {
             if let int8Row = int8Comparison?.rows.first(where: { $0.name == layer.name }) {
                 row += comparisonCells(int8Row, measured: int8Row.measuredSeconds)
             } else {
-                row += padded("pending", 10, right: true)
+                row += padded("-", 10, right: true)
             }
             lines.append(row)
         }
@@ -85,8 +85,9 @@ enum BenchText {
                 + "within \(percent)% of the simulated time")
         }
         if int8Comparison == nil {
-            lines.append("  int8: pending")
+            lines.append("  int8: \(report.int8Status)")
         }
+        lines.append("  * marks a layer outside the tolerance")
         return lines
     }
 
