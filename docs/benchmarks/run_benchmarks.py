@@ -4,14 +4,17 @@
 Usage (from the repository root, with the system python3):
 
     python3 docs/benchmarks/run_benchmarks.py [--models cnn mobilenet] [--batch 16]
-        [--threads 1] [--repeats 20] [--quantscope .build/debug/quantscope]
-        [--output docs/benchmarks/results.md]
+        [--threads 1] [--repeats 20] [--toggle-latency]
+        [--peak-int8-gops X --peak-float-gflops Y --peak-source TEXT]
+        [--quantscope .build/debug/quantscope] [--output docs/benchmarks/results.md]
 
 One run measures, for each sample model, on the same input batch, data and
 thread count:
 
 - quantscope: `quantscope bench MODEL --json` (float engine and all-int8 engine,
-  TFLite scheme), plus its int8 and float GEMM at N = 2048;
+  TFLite scheme), plus, with the first model, its int8 and float GEMM at
+  N = 2048 and, with --toggle-latency, the session toggle latency and the
+  peak memory;
 - onnxruntime: the float model, and the model quantized by its own
   `quantize_static` (QDQ and QOperator formats, int8 per-channel weights, int8
   activations, min/max calibration on the model's calibration images);
