@@ -82,13 +82,12 @@ final class SampleModelAccuracyTests: XCTestCase {
         let first = try session.evaluate(allInt8)
         print("cnn all-int8 first pass: \(first.seconds) s, cache \(session.cachedBytes) bytes")
         XCTAssertLessThan(session.cachedBytes, 512 << 20)
-        for layer in session.layerNames.reversed() {
-            var toggled = allInt8
-            toggled.set(LayerQuantization(precision: .float), for: layer)
-            let result = try session.evaluate(toggled)
+        var plan = allInt8
+        for layer in ["fc2", "fc1", "conv2"] {
+            plan.set(LayerQuantization(precision: .float), for: layer)
+            let result = try session.evaluate(plan)
             print("cnn toggle \(layer): \(result.seconds) s, recomputed \(result.recomputedFraction), "
                   + "cache \(session.cachedBytes) bytes")
-            _ = try session.evaluate(allInt8)
         }
     }
 }
