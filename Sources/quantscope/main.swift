@@ -1,7 +1,7 @@
 import Foundation
 
 /// Subcommands by name, in the order the overview lists them.
-let commands: [Command] = [inspectCommand, evalCommand]
+let commands: [Command] = [inspectCommand, evalCommand, benchCommand]
 
 let overview = """
     quantscope: see what 8-bit quantization does to a neural network, layer by layer.

@@ -14,6 +14,7 @@ let evalCommand = Command(
             OptionSpec("--batch-size", value: "N", help: "Samples per inference call (default 100)."),
             OptionSpec("--save-outputs", value: "FILE.npy",
                        help: "Write the model outputs [samples, classes] as a float32 NumPy array."),
+            SpeedOptions.target,
             OptionSpec("--json", help: "Print one JSON object instead of text."),
         ],
         details: ["Without labels, the report gives the agreement with the float model's predictions "
@@ -36,11 +37,13 @@ struct EvalReport: Encodable {
     let agreementWithFloat: Double
     let seconds: Double
     let samplesPerSecond: Double
+    /// Simulated latency per image on the `--target` profile, per layer and in total.
+    let speed: SpeedReport
     var plan: PlanJSON? = nil
     var layers: [LayerJSON]? = nil
 
     enum CodingKeys: String, CodingKey {
-        case model, data, labels, engine, samples, top1, correct, seconds, plan, layers
+        case model, data, labels, engine, samples, top1, correct, seconds, speed, plan, layers
         case floatTop1 = "float_top1"
         case agreementWithFloat = "agreement_with_float"
         case samplesPerSecond = "samples_per_second"
@@ -51,6 +54,7 @@ private func runEval(_ parsed: ParsedArguments) throws {
     let path = parsed.positionals[0]
     let options = try DataOptions(parsed: parsed)
     let batchSize = try parsed.positiveInteger("--batch-size") ?? 100
+    let profile = try SpeedOptions.profile(parsed)
     let loaded = try LoadedModel(path: path)
     let data = try loaded.loadEvaluationData(options)
     let layerNames = try GraphPreparation.prepare(loaded.model).layers.map(\.name)
@@ -72,7 +76,8 @@ private func runEval(_ parsed: ParsedArguments) throws {
     let report = EvalReport(
         model: path, data: data.source, labels: data.labelSource, engine: "float", samples: result.samples,
         top1: result.top1, correct: correct, floatTop1: result.top1, agreementWithFloat: 1,
-        seconds: result.seconds, samplesPerSecond: Double(result.samples) / max(result.seconds, 1e-9))
+        seconds: result.seconds, samplesPerSecond: Double(result.samples) / max(result.seconds, 1e-9),
+        speed: try SpeedOptions.report(for: loaded.model, on: profile))
     if parsed.has("--json") {
         try printJSON(report)
     } else {
@@ -91,6 +96,7 @@ private func printEvalText(_ report: EvalReport) {
         print("samples  \(groupedDigits(report.samples))")
     }
     print("time     \(String(format: "%.2f s (%.0f samples/s)", report.seconds, report.samplesPerSecond))")
+    print("speed    \(SpeedOptions.summaryLine(report.speed))")
 }
 
 /// Evaluates `plan` through a `QuantizationSession` and reports accuracy,
@@ -108,7 +114,9 @@ private func runQuantizedEval(_ parsed: ParsedArguments, path: String, loaded: L
         model: path, data: data.source, labels: data.labelSource, engine: "mixed, int8 layers " + plan.mode.label,
         samples: result.samples, top1: result.top1, correct: correct, floatTop1: result.floatTop1,
         agreementWithFloat: result.agreement, seconds: result.seconds,
-        samplesPerSecond: Double(result.samples) / max(result.seconds, 1e-9))
+        samplesPerSecond: Double(result.samples) / max(result.seconds, 1e-9),
+        speed: try SpeedOptions.report(for: loaded.model, precisions: SpeedOptions.precisions(of: plan, evaluation: result),
+                                       on: SpeedOptions.profile(parsed)))
     report.plan = PlanJSON(plan)
     report.layers = result.layers.map { LayerJSON($0, error: errorByName[$0.name]) }
     if parsed.has("--json") {

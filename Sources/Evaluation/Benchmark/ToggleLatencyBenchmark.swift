@@ -1,0 +1,117 @@
+import Dispatch
+import QuantCore
+import Quantization
+
+/// How quickly a quantization session returns results when the user toggles one
+/// layer between int8 and float, as the explorer does on a key press.
+///
+/// The session first evaluates the all-int8 plan on every sample, which
+/// fills its activation cache. Then, for each layer in turn, the plan with
+/// that one layer in float is evaluated on the first `subset` samples and
+/// then on all of them (`evaluateSubsetThenFull`). Both times run from the
+/// toggle, so `fullSeconds` includes `subsetSeconds`.
+public struct ToggleLatency: Sendable, Equatable, Codable {
+    public struct Toggle: Sendable, Equatable, Codable {
+        public var layer: String
+        public var subsetSeconds: Double
+        public var fullSeconds: Double
+        public var top1: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case layer
+            case subsetSeconds = "subset_seconds"
+            case fullSeconds = "full_seconds"
+            case top1
+        }
+    }
+
+    public var samples: Int
+    public var subset: Int
+    /// Seconds to build the session: calibration and the float reference.
+    public var setupSeconds: Double
+    /// Seconds of the first all-int8 evaluation, which fills the cache.
+    public var firstEvaluationSeconds: Double
+    public var toggles: [Toggle]
+
+    public var worstSubsetSeconds: Double { toggles.map(\.subsetSeconds).max() ?? 0 }
+    public var worstFullSeconds: Double { toggles.map(\.fullSeconds).max() ?? 0 }
+
+    public init(samples: Int, subset: Int, setupSeconds: Double, firstEvaluationSeconds: Double, toggles: [Toggle]) {
+        self.samples = samples
+        self.subset = subset
+        self.setupSeconds = setupSeconds
+        self.firstEvaluationSeconds = firstEvaluationSeconds
+        self.toggles = toggles
+    }
+
+    /// Builds a session on `model`, `data` and `calibrationImages` and times
+    /// one toggle per layer.
+    public static func measure(model: Model, data: LabeledImages, calibrationImages: Tensor,
+                               subset: Int = 1000) throws -> ToggleLatency {
+        let setupStart = DispatchTime.now().uptimeNanoseconds
+        let session = try QuantizationSession(model: model, data: data, calibrationImages: calibrationImages)
+        let setupSeconds = seconds(since: setupStart)
+
+        let allInt8 = Int8EngineBenchmark.allInt8Plan
+        let firstStart = DispatchTime.now().uptimeNanoseconds
+        _ = try session.evaluate(allInt8)
+        let firstSeconds = seconds(since: firstStart)
+
+        var toggles: [Toggle] = []
+        for layer in session.layerNames {
+            var plan = allInt8
+            plan.set(LayerQuantization(precision: .float), for: layer)
+            let start = DispatchTime.now().uptimeNanoseconds
+            var subsetSeconds: Double?
+            var fullSeconds = 0.0
+            var top1: Double?
+            try session.evaluateSubsetThenFull(plan, subset: subset) { evaluation in
+                let elapsed = seconds(since: start)
+                if evaluation.samples < data.count && subsetSeconds == nil {
+                    subsetSeconds = elapsed
+                } else {
+                    fullSeconds = elapsed
+                    top1 = evaluation.top1
+                }
+            }
+            toggles.append(Toggle(layer: layer, subsetSeconds: subsetSeconds ?? fullSeconds, fullSeconds: fullSeconds,
+                                  top1: top1))
+            // Return to the all-int8 plan, so every toggle starts from the same cache state.
+            _ = try session.evaluate(allInt8)
+        }
+        return ToggleLatency(samples: data.count, subset: min(subset, data.count), setupSeconds: setupSeconds,
+                             firstEvaluationSeconds: firstSeconds, toggles: toggles)
+    }
+
+    private static func seconds(since start: UInt64) -> Double {
+        Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case samples, subset, toggles
+        case setupSeconds = "setup_seconds"
+        case firstEvaluationSeconds = "first_evaluation_seconds"
+        case worstSubsetSeconds = "worst_subset_seconds"
+        case worstFullSeconds = "worst_full_seconds"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(samples, forKey: .samples)
+        try container.encode(subset, forKey: .subset)
+        try container.encode(setupSeconds, forKey: .setupSeconds)
+        try container.encode(firstEvaluationSeconds, forKey: .firstEvaluationSeconds)
+        try container.encode(toggles, forKey: .toggles)
+        try container.encode(worstSubsetSeconds, forKey: .worstSubsetSeconds)
+        try container.encode(worstFullSeconds, forKey: .worstFullSeconds)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        samples = try container.decode(Int.self, forKey: .samples)
+        subset = try container.decode(Int.self, forKey: .subset)
+        setupSeconds = try container.decode(Double.self, forKey: .setupSeconds)
+        firstEvaluationSeconds = try container.decode(Double.self, forKey: .firstEvaluationSeconds)
+        toggles = try container.decode([Toggle].self, forKey: .toggles)
+    }
+}
