@@ -1,0 +1,158 @@
+import Foundation
+
+/// Drawing of the explorer's panels: the layer table, the layer detail and
+/// the evaluation panel.
+extension ExplorerScreen {
+    public func render(into grid: inout Grid, area: Rect, glyphs: Glyphs) {
+        grid.fill(area)
+        let layout = ExplorerLayout(area: area, view: view)
+        if let box = layout.table {
+            grid.drawBox(box, glyphs: glyphs, title: "Layers (Enter: detail, Space: int8/float)")
+            layerTable(visibleRows: box.height - 3, wide: box.width >= 110).render(into: &grid, area: box.inset(by: 1), glyphs: glyphs)
+        }
+        if let box = layout.detail {
+            renderDetail(into: &grid, area: box, glyphs: glyphs)
+        }
+        if let box = layout.evaluation {
+            grid.drawBox(box, glyphs: glyphs, title: "Evaluation")
+            renderEvaluation(into: &grid, area: box.inset(by: 1), glyphs: glyphs)
+        }
+    }
+
+    /// The layer table; wide areas get the shape and range columns too.
+    func layerTable(visibleRows: Int, wide: Bool = false) -> Table {
+        var columns = [TableColumn("layer"), TableColumn("op", width: 10)]
+        if wide { columns.append(TableColumn("shape", width: 9)) }
+        columns += [TableColumn("precision", width: 10), TableColumn("S, Z", width: 21)]
+        if wide { columns += [TableColumn("weights", width: 17), TableColumn("outputs", width: 17)] }
+        columns += [TableColumn("SQNR", width: 5, alignment: .right), TableColumn("RMSE/S", width: 6, alignment: .right),
+                    TableColumn("dTop1", width: 6, alignment: .right)]
+        let cells: [[TableCell]] = rows.map { row in
+            var line = [TableCell(row.name), TableCell(row.op, role: .dim)]
+            if wide { line.append(TableCell(row.outputShape, role: .dim)) }
+            line += [TableCell(row.precision, role: row.isInt8 ? .int8 : .float), TableCell(row.scaleAndZeroPoint)]
+            if wide { line += [TableCell(row.weightRange, role: .dim), TableCell(row.activationRange, role: .dim)] }
+            let sqnrRole: Role = (row.sqnrValue ?? .infinity) >= 30 ? .good : (row.sqnrValue ?? 0) >= 15 ? .warning : .bad
+            line += [TableCell(row.sqnr, role: row.sqnrValue == nil ? .dim : sqnrRole), TableCell(row.rmsePerScale),
+                     TableCell(row.accuracyChange, role: row.accuracyChange.hasPrefix("-") ? .bad : .normal)]
+            return line
+        }
+        let offset = Table.visibleOffset(selected: selectedLayer, currentOffset: scrollOffset,
+                                         visibleRows: visibleRows, rowCount: cells.count)
+        return Table(columns: columns, rows: cells, selectedRow: selectedLayer, scrollOffset: offset)
+    }
+
+    func renderDetail(into grid: inout Grid, area: Rect, glyphs: Glyphs) {
+        let detail = detail(logScale: logScale)
+        let numbersWidth = area.width >= 120 ? 56 : area.width * 55 / 100
+        let (numbersBox, chartsBox) = area.splitLeft(numbersWidth)
+        grid.drawBox(numbersBox, glyphs: glyphs, title: detail.title)
+        renderNumbers(detail.numbers, into: &grid, area: numbersBox.inset(by: 1), glyphs: glyphs)
+
+        let third = chartsBox.height / 3
+        let (weightBox, rest) = chartsBox.splitTop(third)
+        let (activationBox, rangesBox) = rest.splitTop(third)
+        grid.drawBox(weightBox, glyphs: glyphs, title: "Weights")
+        if let histogram = detail.weightHistogram {
+            histogram.render(into: &grid, area: weightBox.inset(by: 1), glyphs: glyphs)
+        } else {
+            grid.write("no weights", in: weightBox.inset(by: 1).row(0), role: .dim, ellipsis: glyphs.ellipsis)
+        }
+        grid.drawBox(activationBox, glyphs: glyphs, title: "Outputs (calibration)")
+        if let histogram = detail.activationHistogram {
+            histogram.render(into: &grid, area: activationBox.inset(by: 1), glyphs: glyphs)
+        } else {
+            grid.write("no calibration data", in: activationBox.inset(by: 1).row(0), role: .dim,
+                       ellipsis: glyphs.ellipsis)
+        }
+        grid.drawBox(rangesBox, glyphs: glyphs, title: "Weight range per output channel (Tab)")
+        if detail.channelRanges.isEmpty {
+            grid.write("no weights", in: rangesBox.inset(by: 1).row(0), role: .dim, ellipsis: glyphs.ellipsis)
+        } else {
+            RangeBars(channels: detail.channelRanges, selectedChannel: selectedChannel)
+                .render(into: &grid, area: rangesBox.inset(by: 1), glyphs: glyphs)
+        }
+    }
+
+    /// Writes label/value pairs, values wrapped beside their labels; what does
+    /// not fit the area is left out and the last line says so.
+    func renderNumbers(_ numbers: [HelpEntry], into grid: inout Grid, area: Rect, glyphs: Glyphs) {
+        let termWidth = min(13, max(0, area.width / 3))
+        let textWidth = max(1, area.width - termWidth - 1)
+        var lines: [(String, String)] = []
+        for entry in numbers {
+            for (index, text) in TextLayout.wrap(entry.text, width: textWidth).enumerated() {
+                lines.append((index == 0 ? entry.term : "", text))
+            }
+        }
+        for (row, line) in lines.prefix(area.height).enumerated() {
+            let rect = area.row(row)
+            grid.write(Grid.fit(line.0, width: termWidth, alignment: .left, ellipsis: glyphs.ellipsis),
+                       x: rect.x, y: rect.y, role: .accent, clip: rect)
+            grid.write(line.1, in: Rect(x: rect.x + termWidth + 1, y: rect.y, width: textWidth, height: 1),
+                       ellipsis: glyphs.ellipsis)
+        }
+        if lines.count > area.height, area.height > 0 {
+            let rect = area.row(area.height - 1)
+            grid.fill(rect)
+            grid.write("\(lines.count - area.height + 1) more lines: enlarge the terminal", in: rect, role: .dim,
+                       ellipsis: glyphs.ellipsis)
+        }
+    }
+
+    func renderEvaluation(into grid: inout Grid, area: Rect, glyphs: Glyphs) {
+        let floatTop1 = status(.float).result?.top1
+        for (index, target) in EvaluationTarget.allCases.enumerated() {
+            let row = area.row(index)
+            let status = status(target)
+            var x = grid.write(Grid.fit(target.rawValue, width: 9, alignment: .left, ellipsis: glyphs.ellipsis),
+                               x: row.x, y: row.y, role: .accent, clip: row)
+            if let result = status.result {
+                let top1 = result.top1.map { String(format: "top-1 %6.2f%%", $0 * 100) } ?? "top-1 n/a"
+                x = grid.write(top1 + " ", x: x, y: row.y, clip: row)
+                if target != .float, let value = result.top1, let floatTop1 {
+                    let delta = (value - floatTop1) * 100
+                    x = grid.write(String(format: "%+6.2f pp ", delta), x: x, y: row.y,
+                                   role: delta < -1 ? .bad : delta < 0 ? .warning : .good, clip: row)
+                } else {
+                    x = grid.write(String(repeating: " ", count: 10), x: x, y: row.y, clip: row)
+                }
+                let samples = status.isFull ? "full \(result.samples)"
+                    : "subset \(result.samples)/\(context.evaluationData.count)"
+                x = grid.write(samples + "  ", x: x, y: row.y, role: .dim, clip: row)
+            }
+            let rest = Rect(x: x, y: row.y, width: row.maxX - x, height: 1)
+            switch status.phase {
+            case .running(let done, let total):
+                ProgressBar(fraction: total > 0 ? Double(done) / Double(total) : 0,
+                            label: "running \(total == context.evaluationData.count ? "full" : "subset")")
+                    .render(into: &grid, area: Rect(x: rest.x, y: rest.y, width: min(rest.width, 40), height: 1),
+                            glyphs: glyphs)
+            case .failed(let reason):
+                grid.write("failed: " + reason, in: rest, role: .error, ellipsis: glyphs.ellipsis)
+            case .waiting:
+                if status.result == nil {
+                    grid.write("waiting", in: rest, role: .dim, ellipsis: glyphs.ellipsis)
+                }
+            case .finished:
+                break
+            }
+        }
+        grid.write(speedText, in: area.row(3), ellipsis: glyphs.ellipsis)
+        grid.write("int8 layers run as: " + executionDescription, in: area.row(4), role: .dim,
+                   ellipsis: glyphs.ellipsis)
+    }
+
+    /// Simulated latency and size of the plan and of all-int8 against float.
+    var speedText: String {
+        guard let speed else { return "speed: no simulation for this model" }
+        guard let planReport = try? speed.report(for: plan), let allReport = try? speed.report(for: allInt8Plan) else {
+            return "speed: simulation failed for this plan"
+        }
+        let totals = planReport.totals
+        let megabytes = { (bytes: Int) in String(format: "%.2f MB", Double(bytes) / 1_000_000) }
+        return String(format: "simulated on %@: plan %.2fx float speed (%.2f ms), all-int8 %.2fx; size %@ of %@",
+                      speed.profile.identifier, totals.speedup, totals.latencySeconds * 1000,
+                      allReport.totals.speedup, megabytes(totals.modelSizeBytes), megabytes(totals.floatModelSizeBytes))
+    }
+}
