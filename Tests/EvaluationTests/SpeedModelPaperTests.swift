@@ -67,7 +67,7 @@ final class SpeedModelPaperTests: XCTestCase {
     private func simulate(_ figure: PaperLatency) throws -> SpeedReport {
         let network = try MobileNetGeometry.ssdLite(depthMultiplier: figure.depthMultiplier, resolution: 320,
                                                     classes: figure.classes)
-        let plan = network.layers.map { $0.kind.supportsInt8 ? LayerPrecision.int8 : .float }
+        let plan = network.layers.map { $0.kind.supportsInt8 ? SimulatedPrecision.int8 : .float }
         return try SpeedModel.simulate(network, precisions: plan, on: figure.profile)
     }
 

@@ -3,6 +3,7 @@
 public enum DataError: Error, Equatable, CustomStringConvertible {
     case fileNotFound(path: String)
     case unreadable(path: String, reason: String)
+    case writeFailed(path: String, reason: String)
     /// The file's extension and first bytes match no supported format.
     case unsupportedFormat(path: String, reason: String)
     /// The file ends before `element` is complete.
@@ -27,6 +28,8 @@ public enum DataError: Error, Equatable, CustomStringConvertible {
             return "\(path): file not found; check the path or the model's quantscope.data metadata"
         case .unreadable(let path, let reason):
             return "\(path): cannot be read: \(reason)"
+        case .writeFailed(let path, let reason):
+            return "\(path): cannot be written: \(reason); check that the folder exists and is writable"
         case .unsupportedFormat(let path, let reason):
             return "\(path): unsupported data format: \(reason). Supported: IDX (.idx, -ubyte, raw or gzip), "
                 + ".npy, .npz, and folders of PNG or JPEG images with one subfolder per class"

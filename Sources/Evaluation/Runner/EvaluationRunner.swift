@@ -14,13 +14,17 @@ public struct EvaluationResult: Sendable, Equatable {
     public var agreement: Double?
     /// Wall-clock time of the run, in seconds.
     public var seconds: Double
+    /// The classifier's outputs [samples, classes], when the run kept them.
+    public var logits: Tensor?
 
-    public init(samples: Int, predictions: [Int], top1: Double?, agreement: Double?, seconds: Double) {
+    public init(samples: Int, predictions: [Int], top1: Double?, agreement: Double?, seconds: Double,
+                logits: Tensor? = nil) {
         self.samples = samples
         self.predictions = predictions
         self.top1 = top1
         self.agreement = agreement
         self.seconds = seconds
+        self.logits = logits
     }
 }
 
@@ -87,11 +91,12 @@ public struct EvaluationRunner: Sendable {
     /// - Parameters:
     ///   - labels: true classes; when given, `top1` is computed.
     ///   - reference: predictions to compare with; when given, `agreement` is computed.
+    ///   - keepLogits: whether the result carries every output row.
     ///   - progress: called with (samples done, total) after each mini-batch,
     ///     from any thread.
     /// - Throws: `EvaluationError.cancelled` once `token` is cancelled.
     public func run(images: Tensor, labels: [Int]?, reference: [Int]? = nil, limit: Int? = nil,
-                    token: CancellationToken = CancellationToken(),
+                    token: CancellationToken = CancellationToken(), keepLogits: Bool = false,
                     progress: (@Sendable (Int, Int) -> Void)? = nil,
                     predict: @escaping @Sendable (Tensor) throws -> Tensor) throws -> EvaluationResult {
         let start = DispatchTime.now()
@@ -116,7 +121,8 @@ public struct EvaluationRunner: Sendable {
                         throw EvaluationError.outputShape(expected: "[\(upper - lower), classes]",
                                                           actual: logits.shape)
                     }
-                    let done = collector.store(try Metrics.argmax(logits), at: batchIndex, count: upper - lower)
+                    let done = collector.store(try Metrics.argmax(logits), logits: keepLogits ? logits : nil,
+                                               at: batchIndex, count: upper - lower)
                     progress?(done, total)
                 } catch {
                     collector.fail(EvaluationError.inference(batchStart: lower, underlying: error))
@@ -135,7 +141,8 @@ public struct EvaluationRunner: Sendable {
             predictions: predictions,
             top1: labels.map { Metrics.matchingFraction(predictions, Array($0.prefix(total))) },
             agreement: reference.map { Metrics.matchingFraction(predictions, Array($0.prefix(total))) },
-            seconds: seconds)
+            seconds: seconds,
+            logits: keepLogits ? collector.concatenatedLogits() : nil)
     }
 }
 
@@ -143,18 +150,21 @@ public struct EvaluationRunner: Sendable {
 private final class BatchCollector: @unchecked Sendable {
     private let lock = NSLock()
     private var slots: [[Int]]
+    private var logitSlots: [Tensor?]
     private var done = 0
     private var firstFailure: EvaluationError?
 
     init(batches: Int) {
         slots = Array(repeating: [], count: batches)
+        logitSlots = Array(repeating: nil, count: batches)
     }
 
     /// Stores one batch's predictions and returns the samples done so far.
-    func store(_ predictions: [Int], at index: Int, count: Int) -> Int {
+    func store(_ predictions: [Int], logits: Tensor?, at index: Int, count: Int) -> Int {
         lock.lock()
         defer { lock.unlock() }
         slots[index] = predictions
+        logitSlots[index] = logits
         done += count
         return done
     }
@@ -181,5 +191,22 @@ private final class BatchCollector: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return slots.flatMap { $0 }
+    }
+
+    /// The stored logits joined along the batch axis, or nil when any batch
+    /// has none or they are not float.
+    func concatenatedLogits() -> Tensor? {
+        lock.lock()
+        defer { lock.unlock() }
+        var values: [Float] = []
+        var rows = 0
+        var columns = 0
+        for slot in logitSlots {
+            guard let slot, case .float32(let batchValues) = slot.data, slot.rank == 2 else { return nil }
+            values += batchValues
+            rows += slot.shape[0]
+            columns = slot.shape[1]
+        }
+        return try? Tensor(shape: [rows, columns], data: .float32(values))
     }
 }

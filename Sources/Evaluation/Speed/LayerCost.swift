@@ -36,7 +36,7 @@ public struct LayerCost: Sendable, Equatable, Codable {
 
     /// Computes the cost of `layer` at `precision`. Throws when the layer
     /// cannot run in int8 or a bit width is outside 2...8.
-    public init(layer: LayerGeometry, precision: LayerPrecision) throws(SpeedModelError) {
+    public init(layer: LayerGeometry, precision: SimulatedPrecision) throws(SpeedModelError) {
         try precision.validate(for: layer)
         let elementBytes = precision.elementBytes
         let movesValues = layer.kind != .reshape
@@ -56,7 +56,7 @@ public struct LayerCost: Sendable, Equatable, Codable {
     }
 }
 
-extension LayerPrecision {
+extension SimulatedPrecision {
     func validate(for layer: LayerGeometry) throws(SpeedModelError) {
         guard case .int8(let weightBits, let activationBits) = self else { return }
         guard layer.kind.supportsInt8 else {

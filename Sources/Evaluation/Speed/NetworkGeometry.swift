@@ -39,7 +39,7 @@ public struct NetworkGeometry: Sendable, Equatable {
     /// in being integer or float. Conversions are listed in the order their
     /// values appear: graph inputs first, then layer outputs in graph order.
     /// `precisions` is parallel to `layers`.
-    public func conversions(precisions: [LayerPrecision]) throws(SpeedModelError) -> [PrecisionConversion] {
+    public func conversions(precisions: [SimulatedPrecision]) throws(SpeedModelError) -> [PrecisionConversion] {
         guard precisions.count == layers.count else {
             throw .precisionCountMismatch(layers: layers.count, precisions: precisions.count)
         }
@@ -61,7 +61,7 @@ public struct NetworkGeometry: Sendable, Equatable {
     }
 
     private func conversion(of value: String, producer: Int?, producerIsInteger: Bool,
-                            precisions: [LayerPrecision]) -> PrecisionConversion? {
+                            precisions: [SimulatedPrecision]) -> PrecisionConversion? {
         var consumers: [String] = []
         var elements: Int? = producer.map { layers[$0].outputElements }
         for (index, layer) in layers.enumerated() {

@@ -20,7 +20,7 @@ public enum SpeedModel {
         + "(int8 at any bit width in 8-bit containers, bias int32)"
 
     /// Simulates `network` with `precisions[i]` for `network.layers[i]`.
-    public static func simulate(_ network: NetworkGeometry, precisions: [LayerPrecision],
+    public static func simulate(_ network: NetworkGeometry, precisions: [SimulatedPrecision],
                                 on profile: TargetProfile) throws(SpeedModelError) -> SpeedReport {
         let conversions = try network.conversions(precisions: precisions)
         var layers: [SpeedReport.Layer] = []
@@ -55,7 +55,7 @@ public enum SpeedModel {
     /// Simulates `network` with the layers named in `precisions` at the
     /// given precision and every other layer in float. Throws when a name
     /// matches no layer.
-    public static func simulate(_ network: NetworkGeometry, precisionsByName precisions: [String: LayerPrecision],
+    public static func simulate(_ network: NetworkGeometry, precisionsByName precisions: [String: SimulatedPrecision],
                                 on profile: TargetProfile) throws(SpeedModelError) -> SpeedReport {
         let names = Set(network.layers.map(\.name))
         if let unknown = precisions.keys.sorted().first(where: { !names.contains($0) }) {
@@ -66,7 +66,7 @@ public enum SpeedModel {
     }
 
     /// Prices one layer at one precision.
-    public static func time(_ layer: LayerGeometry, precision: LayerPrecision,
+    public static func time(_ layer: LayerGeometry, precision: SimulatedPrecision,
                             on profile: TargetProfile) throws(SpeedModelError) -> SpeedReport.Layer {
         let cost = try LayerCost(layer: layer, precision: precision)
         let rate = layer.kind.hasWeights

@@ -44,7 +44,7 @@ public enum SpeedModelError: Error, Equatable, CustomStringConvertible {
             return "layer \(layer): a \(kind.rawValue) layer always runs in float; set it to float"
         case .invalidBitWidth(let layer, let weightBits, let activationBits):
             return "layer \(layer): bit widths w\(weightBits)/a\(activationBits) are invalid; "
-                + "both must be in \(LayerPrecision.supportedBits.lowerBound)...\(LayerPrecision.supportedBits.upperBound)"
+                + "both must be in \(SimulatedPrecision.supportedBits.lowerBound)...\(SimulatedPrecision.supportedBits.upperBound)"
         case .invalidProfileParameter(let profile, let parameter, let value):
             return "target profile \(profile): \(parameter) = \(value) is invalid; it must be finite and positive"
         }

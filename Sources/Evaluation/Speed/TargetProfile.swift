@@ -67,7 +67,7 @@ public struct TargetProfile: Sendable, Equatable, Codable {
     }
 
     /// Multiply-accumulates per second for a layer of `kind` at `precision`.
-    public func macsPerSecond(kind: LayerGeometry.Kind, precision: LayerPrecision) -> Double {
+    public func macsPerSecond(kind: LayerGeometry.Kind, precision: SimulatedPrecision) -> Double {
         let rate = precision.isInteger ? int8MACsPerSecond : floatMACsPerSecond
         return kind == .depthwiseConvolution ? rate * depthwiseEfficiency : rate
     }

@@ -62,7 +62,7 @@ final class LayerCostTests: XCTestCase {
             let narrow = try LayerCost(layer: layer, precision: .int8(weightBits: bits, activationBits: bits))
             XCTAssertEqual(narrow, eightBit, "\(bits)-bit values are stored in 8-bit containers")
         }
-        XCTAssertEqual(LayerPrecision.int8(weightBits: 4, activationBits: 6).containerBits, 8)
+        XCTAssertEqual(SimulatedPrecision.int8(weightBits: 4, activationBits: 6).containerBits, 8)
     }
 
     func testReshapeMovesNoBytes() throws {

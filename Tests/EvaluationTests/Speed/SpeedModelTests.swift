@@ -71,7 +71,7 @@ final class SpeedModelTests: XCTestCase {
 
     func testInt8SpeedsUpMobileNetOnEveryProfile() throws {
         let network = try MobileNetGeometry.classifier(depthMultiplier: 1, resolution: 224)
-        let plan = network.layers.map { $0.kind.supportsInt8 ? LayerPrecision.int8 : .float }
+        let plan = network.layers.map { $0.kind.supportsInt8 ? SimulatedPrecision.int8 : .float }
         for profile in TargetProfile.builtIn {
             let report = try SpeedModel.simulate(network, precisions: plan, on: profile)
             XCTAssertGreaterThan(report.totals.speedup, 1, profile.identifier)

@@ -4,12 +4,12 @@
 /// 8-bit container, so an `int8(weightBits: 4, activationBits: 4)` layer
 /// stores and moves exactly as many bytes as an 8-bit one and runs at the
 /// same speed. No packed sub-byte storage is simulated.
-public enum LayerPrecision: Sendable, Equatable, Hashable, CustomStringConvertible {
+public enum SimulatedPrecision: Sendable, Equatable, Hashable, CustomStringConvertible {
     case float
     case int8(weightBits: Int, activationBits: Int)
 
     /// Int8 with 8-bit weights and activations.
-    public static let int8 = LayerPrecision.int8(weightBits: 8, activationBits: 8)
+    public static let int8 = SimulatedPrecision.int8(weightBits: 8, activationBits: 8)
 
     /// Bit widths an integer layer accepts.
     public static let supportedBits = 2...8

@@ -1,0 +1,134 @@
+import QuantCore
+
+/// Where a command's data comes from, before the model's metadata fills the
+/// gaps: the `--data`, `--labels`, `--limit` and `--input-*` flags.
+public struct DataOptions: Sendable, Equatable {
+    public var data: String?
+    public var labels: String?
+    public var limit: Int?
+    public var overrides: PreprocessingOverrides
+
+    public init(data: String? = nil, labels: String? = nil, limit: Int? = nil,
+                overrides: PreprocessingOverrides = PreprocessingOverrides()) {
+        self.data = data
+        self.labels = labels
+        self.limit = limit
+        self.overrides = overrides
+    }
+}
+
+/// A model file read, validated by the float engine, with the facts every
+/// command needs: its single image input, the data paths and preprocessing
+/// its metadata names.
+public struct LoadedModel: Sendable {
+    public var path: String
+    public var model: Model
+    public var engine: FloatEngine
+    public var inputName: String
+    /// Input shape without the batch axis: [C, H, W].
+    public var inputShape: [Int]
+    public var outputName: String
+    public var defaults: DataDefaults
+    public var preprocessing: Preprocessing
+
+    /// Reads and validates the model at `path`.
+    public init(path: String) throws(LoadError) {
+        let model: Model
+        do {
+            model = try ONNXReader.readModel(at: path)
+        } catch {
+            throw .model(error)
+        }
+        let engine: FloatEngine
+        do {
+            engine = try FloatEngine(model: model)
+        } catch {
+            throw .engine(path: path, error)
+        }
+        let inputs = model.graph.runtimeInputs
+        guard inputs.count == 1, let input = inputs.first else {
+            throw .unsupportedInputs(path: path, names: inputs.map(\.name))
+        }
+        guard model.graph.outputs.count >= 1 else {
+            throw .unsupportedInputs(path: path, names: inputs.map(\.name))
+        }
+        let declared = input.shape ?? []
+        var shape: [Int] = []
+        for dimension in declared.dropFirst() {
+            guard case .value(let size) = dimension, size > 0 else {
+                throw .unknownInputShape(path: path, input: input.name, shape: declared.map(\.description))
+            }
+            shape.append(size)
+        }
+        guard declared.count >= 2 else {
+            throw .unknownInputShape(path: path, input: input.name, shape: declared.map(\.description))
+        }
+        let preprocessing: Preprocessing
+        do {
+            preprocessing = try Preprocessing(model: model)
+        } catch {
+            throw .data(error)
+        }
+        self.path = path
+        self.model = model
+        self.engine = engine
+        self.inputName = input.name
+        self.inputShape = shape
+        self.outputName = model.graph.outputs[0].name
+        self.defaults = DataDefaults(model: model, modelPath: path)
+        self.preprocessing = preprocessing
+    }
+
+    /// Loads the evaluation data: `options.data`, else the model's
+    /// `quantscope.data` metadata. Labels come from `options.labels`, from the
+    /// metadata when the data path also came from it, or from the data file.
+    public func loadEvaluationData(_ options: DataOptions) throws(LoadError) -> LabeledImages {
+        let dataPath = options.data ?? defaults.data
+        guard let dataPath else { throw .noData(model: path) }
+        let labelsPath = options.labels ?? (options.data == nil ? defaults.labels : nil)
+        do {
+            return try DataLoader.load(path: dataPath, labelsPath: labelsPath, inputShape: inputShape,
+                                       preprocessing: preprocessing.applying(options.overrides),
+                                       limit: options.limit)
+        } catch {
+            throw .data(error)
+        }
+    }
+
+    /// Runs the float model on a batch [n, C, H, W] and returns its first output.
+    public func floatLogits(_ batch: Tensor) throws(EngineError) -> Tensor {
+        let outputs = try engine.run(inputs: [inputName: batch])
+        guard let logits = outputs[outputName] else { throw .missingGraphOutput(name: outputName) }
+        return logits
+    }
+}
+
+/// Errors in opening a model and its data. The wrapped errors already name
+/// the file, the element and the problem.
+public enum LoadError: Error, CustomStringConvertible {
+    case model(ModelLoadError)
+    case engine(path: String, EngineError)
+    case data(DataError)
+    case unsupportedInputs(path: String, names: [String])
+    case unknownInputShape(path: String, input: String, shape: [String])
+    case noData(model: String)
+
+    public var description: String {
+        switch self {
+        case .model(let error):
+            return "\(error)"
+        case .engine(let path, let error):
+            return "\(path): \(error)"
+        case .data(let error):
+            return "\(error)"
+        case .unsupportedInputs(let path, let names):
+            return "\(path): the model has \(names.count) runtime inputs (\(names.joined(separator: ", "))); "
+                + "quantscope evaluates image classifiers with exactly one input"
+        case .unknownInputShape(let path, let input, let shape):
+            return "\(path): input '\(input)' has shape [\(shape.joined(separator: ", "))]; quantscope needs "
+                + "fixed channel, height and width dimensions after the batch dimension"
+        case .noData(let model):
+            return "\(model) names no data set in its metadata (quantscope.data); pass one with --data PATH"
+        }
+    }
+}
