@@ -29,9 +29,9 @@ public struct LayerDetail: Sendable, Equatable {
         if !layer.foldedBatchNormalizations.isEmpty {
             add("folded BN", layer.foldedBatchNormalizations.joined(separator: ", "))
         }
-        add("precision", isInt8 ? "int8 (weights \(settings.weightBits) bits, activations \(settings.activationBits) bits)"
-                                : "float (int8 settings below apply when switched)")
-        let schemeText = settings.scheme == .tflite ? "tflite: int8, symmetric weights" : "paper: uint8, asymmetric"
+        let bits = "w\(settings.weightBits)/a\(settings.activationBits) bits"
+        add("precision", isInt8 ? "int8, \(bits)" : "float (int8 would use \(bits))")
+        let schemeText = settings.scheme == .tflite ? "tflite (int8, symmetric w)" : "paper (uint8, asymmetric)"
         add("scheme", schemeText + ", " + (settings.granularity == .perChannel ? "per-channel" : "per-tensor"))
         add("calibration", settings.calibration.name)
         if let range = analysis.weightRange {
@@ -53,12 +53,15 @@ public struct LayerDetail: Sendable, Equatable {
             add("clip [a, b]", "[\(LayerRow.number(Double(clip.lower))), \(LayerRow.number(Double(clip.upper)))]")
             add("output S, Z", "S=\(LayerRow.number(Double(output.scale))) Z=\(output.zeroPoint) q in \(output.range)")
         }
-        if let first = analysis.multipliers.first {
-            let shifts = analysis.multipliers.map(\.shift)
-            let shiftText = shifts.min() == shifts.max() ? "\(first.shift)"
-                : "\(shifts.min() ?? 0) to \(shifts.max() ?? 0)"
-            let channelNote = analysis.multipliers.count > 1 ? " (channel 0 of \(analysis.multipliers.count))" : ""
-            add("M0, shift", "M0=\(first.m0) shift=\(shiftText)\(channelNote)")
+        if !analysis.multipliers.isEmpty {
+            // The paper writes M = M0 * 2^-n; the stored shift is TFLite's left shift, n = -shift.
+            let channel = min(selectedChannel, analysis.multipliers.count - 1)
+            let multiplier = analysis.multipliers[channel]
+            let exponents = analysis.multipliers.map { -$0.shift }
+            let range = exponents.min() == exponents.max() ? "" : " (\(exponents.min() ?? 0)..\(exponents.max() ?? 0))"
+            let channelNote = analysis.multipliers.count > 1 ? "ch \(channel): " : ""
+            add("M0, shift", "\(channelNote)M0=\(multiplier.m0) n=\(-multiplier.shift)\(range), "
+                + "M=\(LayerRow.number(multiplier.realValue))")
         }
         if let clipped = analysis.outputClippedFraction {
             add("clipped", String(format: "%.3f%% of calibration outputs", clipped * 100))
@@ -67,12 +70,12 @@ public struct LayerDetail: Sendable, Equatable {
             add("SQNR weights", LayerRow.decibels(sqnr) + " dB")
         }
         if let sqnr = analysis.estimatedOutputSQNR {
-            add("SQNR output", LayerRow.decibels(sqnr) + " dB (calibration histogram, this layer alone)")
+            add("SQNR output", LayerRow.decibels(sqnr) + " dB estimated from calibration")
         }
         if isInt8, let metrics {
             let sqnr = metrics.sqnr.map { LayerRow.decibels($0) + " dB" } ?? "-"
             let rmse = metrics.rmsePerScale.map { String(format: "%.2f", $0) } ?? "-"
-            add("measured", "SQNR \(sqnr), RMSE/S \(rmse) (vs float, errors of earlier layers included)")
+            add("measured", "SQNR \(sqnr), RMSE/S \(rmse) against float, with earlier layers' error")
         }
         if let problem = analysis.problem {
             add("problem", problem)

@@ -12,9 +12,11 @@ public struct LayerRow: Sendable, Equatable {
     public var precision: String
     public var weightRange: String
     public var activationRange: String
-    /// `S=0.0123 Z=-128`, or `S 1e-3..4e-3 pc` for per-channel weights
-    /// (the spread of the per-channel weight scales, output Z).
-    public var scaleAndZeroPoint: String
+    /// The output's scale and zero-point, `0.0123 Z=-128`.
+    public var outputScale: String
+    /// The weight scale, or for per-channel weights the spread of the
+    /// channel scales, `0.0012-0.0096/ch`.
+    public var weightScale: String
     public var sqnr: String
     public var rmsePerScale: String
     /// Top-1 change in percentage points when this layer was last switched, or empty.
@@ -31,7 +33,7 @@ public struct LayerRow: Sendable, Equatable {
         precision = isInt8 ? "int8 w\(settings.weightBits)/a\(settings.activationBits)" : "float"
         weightRange = analysis.weightRange.map(LayerRow.range) ?? "-"
         activationRange = analysis.outputRange.map(LayerRow.range) ?? "-"
-        scaleAndZeroPoint = LayerRow.scaleText(analysis)
+        (outputScale, weightScale) = LayerRow.scaleTexts(analysis)
         let measuredSQNR = isInt8 ? metrics?.sqnr : nil
         sqnrValue = measuredSQNR
         sqnr = measuredSQNR.map(LayerRow.decibels) ?? "-"
@@ -43,17 +45,19 @@ public struct LayerRow: Sendable, Equatable {
         "[\(LayerRow.number(Double(range.lower))), \(LayerRow.number(Double(range.upper)))]"
     }
 
-    static func scaleText(_ analysis: LayerAnalysis) -> String {
-        guard analysis.settings.precision == .int8 else { return "-" }
-        let zero = analysis.outputParameters.map { " Z=\($0.zeroPoint)" } ?? ""
+    static func scaleTexts(_ analysis: LayerAnalysis) -> (output: String, weight: String) {
+        guard analysis.settings.precision == .int8 else { return ("-", "-") }
+        let output = analysis.outputParameters.map { "\(number($0.scale, digits: 2)) Z=\($0.zeroPoint)" } ?? "-"
+        let scales = analysis.weightParameters.map(\.scale)
+        guard let low = scales.min(), let high = scales.max() else { return (output, "-") }
         if analysis.isPerChannel {
-            let scales = analysis.weightParameters.map { Double($0.scale) }
-            return "Sw \(number(scales.min() ?? 0))..\(number(scales.max() ?? 0)) pc" + zero
+            return (output, "\(number(low, digits: 2))-\(number(high, digits: 2))/ch")
         }
-        if let output = analysis.outputParameters {
-            return "S=\(number(Double(output.scale)))" + zero
-        }
-        return "-"
+        return (output, number(low, digits: 3))
+    }
+
+    static func number(_ value: Float, digits: Int) -> String {
+        String(format: "%.\(digits)g", Double(value))
     }
 
     /// A number in 3 significant digits, as `%.3g` writes it.

@@ -104,9 +104,9 @@ extension ExplorerScreen {
         case .wheelUp: return .up
         case .wheelDown: return .down
         case .left:
-            let layout = ExplorerLayout(area: area, view: view)
+            let layout = ExplorerLayout(area: area, view: view, layerCount: context.layers.count)
             if view == .layers, let table = layout.table,
-               let row = layerTable(visibleRows: table.height - 3, wide: table.width >= 110).rowIndex(at: mouse.point, area: table.inset(by: 1)) {
+               let row = layerTable(visibleRows: table.height - 3, wide: table.width >= 120).rowIndex(at: mouse.point, area: table.inset(by: 1)) {
                 return row == selectedLayer ? .openDetail : .selectLayer(row)
             }
             return nil

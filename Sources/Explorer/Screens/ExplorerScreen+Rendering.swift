@@ -5,10 +5,10 @@ import Foundation
 extension ExplorerScreen {
     public func render(into grid: inout Grid, area: Rect, glyphs: Glyphs) {
         grid.fill(area)
-        let layout = ExplorerLayout(area: area, view: view)
+        let layout = ExplorerLayout(area: area, view: view, layerCount: context.layers.count)
         if let box = layout.table {
             grid.drawBox(box, glyphs: glyphs, title: "Layers (Enter: detail, Space: int8/float)")
-            layerTable(visibleRows: box.height - 3, wide: box.width >= 110).render(into: &grid, area: box.inset(by: 1), glyphs: glyphs)
+            layerTable(visibleRows: box.height - 3, wide: box.width >= 120).render(into: &grid, area: box.inset(by: 1), glyphs: glyphs)
         }
         if let box = layout.detail {
             renderDetail(into: &grid, area: box, glyphs: glyphs)
@@ -21,16 +21,18 @@ extension ExplorerScreen {
 
     /// The layer table; wide areas get the shape and range columns too.
     func layerTable(visibleRows: Int, wide: Bool = false) -> Table {
-        var columns = [TableColumn("layer"), TableColumn("op", width: 10)]
-        if wide { columns.append(TableColumn("shape", width: 9)) }
-        columns += [TableColumn("precision", width: 10), TableColumn("S, Z", width: 21)]
+        var columns = [TableColumn("layer")]
+        if wide { columns += [TableColumn("op", width: 10), TableColumn("shape", width: 9)] }
+        columns += [TableColumn("precision", width: 10), TableColumn("out S, Z", width: 14),
+                    TableColumn("weight S", width: 16)]
         if wide { columns += [TableColumn("weights", width: 17), TableColumn("outputs", width: 17)] }
         columns += [TableColumn("SQNR", width: 5, alignment: .right), TableColumn("RMSE/S", width: 6, alignment: .right),
                     TableColumn("dTop1", width: 6, alignment: .right)]
         let cells: [[TableCell]] = rows.map { row in
-            var line = [TableCell(row.name), TableCell(row.op, role: .dim)]
-            if wide { line.append(TableCell(row.outputShape, role: .dim)) }
-            line += [TableCell(row.precision, role: row.isInt8 ? .int8 : .float), TableCell(row.scaleAndZeroPoint)]
+            var line = [TableCell(row.name)]
+            if wide { line += [TableCell(row.op, role: .dim), TableCell(row.outputShape, role: .dim)] }
+            line += [TableCell(row.precision, role: row.isInt8 ? .int8 : .float), TableCell(row.outputScale),
+                     TableCell(row.weightScale)]
             if wide { line += [TableCell(row.weightRange, role: .dim), TableCell(row.activationRange, role: .dim)] }
             let sqnrRole: Role = (row.sqnrValue ?? .infinity) >= 30 ? .good : (row.sqnrValue ?? 0) >= 15 ? .warning : .bad
             line += [TableCell(row.sqnr, role: row.sqnrValue == nil ? .dim : sqnrRole), TableCell(row.rmsePerScale),
@@ -49,9 +51,20 @@ extension ExplorerScreen {
         grid.drawBox(numbersBox, glyphs: glyphs, title: detail.title)
         renderNumbers(detail.numbers, into: &grid, area: numbersBox.inset(by: 1), glyphs: glyphs)
 
-        let third = chartsBox.height / 3
-        let (weightBox, rest) = chartsBox.splitTop(third)
-        let (activationBox, rangesBox) = rest.splitTop(third)
+        let weightBox: Rect
+        let activationBox: Rect
+        let rangesBox: Rect
+        if chartsBox.width >= 90 {
+            // Histograms stacked on the left, the channel ranges beside them.
+            let (histograms, ranges) = chartsBox.splitLeft(chartsBox.width * 64 / 100)
+            (weightBox, activationBox) = histograms.splitTop(histograms.height / 2)
+            rangesBox = ranges
+        } else {
+            let third = chartsBox.height / 3
+            let (upper, rest) = chartsBox.splitTop(third)
+            weightBox = upper
+            (activationBox, rangesBox) = rest.splitTop(third)
+        }
         grid.drawBox(weightBox, glyphs: glyphs, title: "Weights")
         if let histogram = detail.weightHistogram {
             histogram.render(into: &grid, area: weightBox.inset(by: 1), glyphs: glyphs)
@@ -151,7 +164,7 @@ extension ExplorerScreen {
         }
         let totals = planReport.totals
         let megabytes = { (bytes: Int) in String(format: "%.2f MB", Double(bytes) / 1_000_000) }
-        return String(format: "simulated on %@: plan %.2fx float speed (%.2f ms), all-int8 %.2fx; size %@ of %@",
+        return String(format: "simulated %@: plan %.2fx float speed (%.2f ms), all-int8 %.2fx; %@ of %@",
                       speed.profile.identifier, totals.speedup, totals.latencySeconds * 1000,
                       allReport.totals.speedup, megabytes(totals.modelSizeBytes), megabytes(totals.floatModelSizeBytes))
     }

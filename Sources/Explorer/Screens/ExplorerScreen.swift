@@ -86,8 +86,9 @@ public struct ExplorerScreen: Screen {
     /// The request that evaluates the current plan; the caller sends it once at start.
     public mutating func evaluationRequest() -> Request {
         let allInt8 = allInt8Plan
-        let evaluatesAllInt8 = allInt8 != evaluatedAllInt8Plan
-        if evaluatesAllInt8 {
+        // A plan that is already all-int8 shares its results with the all-int8 row.
+        let evaluatesAllInt8 = allInt8 != evaluatedAllInt8Plan && allInt8 != plan
+        if allInt8 != evaluatedAllInt8Plan {
             evaluatedAllInt8Plan = allInt8
             statuses[.allInt8] = EvaluationStatus()
         }
@@ -171,6 +172,9 @@ public struct ExplorerScreen: Screen {
             }
         }
         statuses[update.target] = status
+        if update.target == .plan, plan == allInt8Plan {
+            statuses[.allInt8] = status
+        }
         return true
     }
 
@@ -232,7 +236,7 @@ public struct ExplorerScreen: Screen {
             guard view == .detail else { return .none }
             view = .layers
         case .togglePrecision:
-            let next: Quantization.LayerPrecision = plan.settings(for: layer.name).precision == .int8 ? .float : .int8
+            let next: LayerPrecision = plan.settings(for: layer.name).precision == .int8 ? .float : .int8
             return changeSelected("now \(next.rawValue)") { $0.precision = next }
         case .allInt8:
             return change("all layers int8") { plan in

@@ -59,7 +59,7 @@ public struct PlanSpeed: Sendable {
 
     /// Simulates `plan`: int8 layers with their bit widths, everything else float.
     public func report(for plan: QuantizationPlan) throws -> SpeedReport {
-        var precisions: [String: Evaluation.LayerPrecision] = [:]
+        var precisions: [String: SimulatedPrecision] = [:]
         for layer in network.layers where layer.kind.supportsInt8 {
             let settings = plan.settings(for: layer.name)
             precisions[layer.name] = settings.precision == .int8
