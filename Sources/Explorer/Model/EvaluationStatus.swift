@@ -25,6 +25,9 @@ public struct EvaluationStatus: Sendable, Equatable {
     public var result: PlanEvaluation?
     /// Whether `result` covers the whole evaluation set.
     public var isFull = false
+    /// The result on the quick subset, kept after the full result arrives so
+    /// that subset results of other targets compare like with like.
+    public var subsetResult: PlanEvaluation?
 
     public init() {}
 }

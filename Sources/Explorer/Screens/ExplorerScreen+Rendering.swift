@@ -114,7 +114,7 @@ extension ExplorerScreen {
     }
 
     func renderEvaluation(into grid: inout Grid, area: Rect, glyphs: Glyphs) {
-        let floatTop1 = status(.float).result?.top1
+        let floatStatus = status(.float)
         for (index, target) in EvaluationTarget.allCases.enumerated() {
             let row = area.row(index)
             let status = status(target)
@@ -123,7 +123,10 @@ extension ExplorerScreen {
             if let result = status.result {
                 let top1 = result.top1.map { String(format: "top-1 %6.2f%%", $0 * 100) } ?? "top-1 n/a"
                 x = grid.write(top1 + " ", x: x, y: row.y, clip: row)
-                if target != .float, let value = result.top1, let floatTop1 {
+                // Deltas compare results on the same samples: subset with subset, full with full.
+                let floatResult = status.isFull ? (floatStatus.isFull ? floatStatus.result : nil)
+                    : floatStatus.subsetResult
+                if target != .float, let value = result.top1, let floatTop1 = floatResult?.top1 {
                     let delta = (value - floatTop1) * 100
                     x = grid.write(String(format: "%+6.2f pp ", delta), x: x, y: row.y,
                                    role: delta < -1 ? .bad : delta < 0 ? .warning : .good, clip: row)

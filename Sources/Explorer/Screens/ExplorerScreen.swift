@@ -87,8 +87,10 @@ public struct ExplorerScreen: Screen {
     public mutating func evaluationRequest() -> Request {
         let allInt8 = allInt8Plan
         // A plan that is already all-int8 shares its results with the all-int8 row.
-        let evaluatesAllInt8 = allInt8 != evaluatedAllInt8Plan && allInt8 != plan
-        if allInt8 != evaluatedAllInt8Plan {
+        // A cancelled all-int8 run is started again.
+        let allInt8Stale = allInt8 != evaluatedAllInt8Plan || statuses[.allInt8]?.phase != .finished
+        let evaluatesAllInt8 = allInt8Stale && allInt8 != plan
+        if allInt8Stale {
             evaluatedAllInt8Plan = allInt8
             statuses[.allInt8] = EvaluationStatus()
         }
@@ -166,6 +168,7 @@ public struct ExplorerScreen: Screen {
         if let result = update.result {
             status.result = result
             status.isFull = update.isFull
+            if !update.isFull { status.subsetResult = result }
             if update.target == .plan, update.isFull, let attribution = pendingAttribution, let top1 = result.top1 {
                 accuracyChanges[attribution.layer] = top1 - attribution.before
                 pendingAttribution = nil
