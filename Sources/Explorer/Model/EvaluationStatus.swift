@@ -22,12 +22,12 @@ public struct EvaluationStatus: Sendable, Equatable {
 
     public var phase: Phase = .waiting
     /// The latest finished result: the subset's until the full run ends.
-    public var result: PlanEvaluation?
+    public var result: EvaluationOutcome?
     /// Whether `result` covers the whole evaluation set.
     public var isFull = false
     /// The result on the quick subset, kept after the full result arrives so
     /// that subset results of other targets compare like with like.
-    public var subsetResult: PlanEvaluation?
+    public var subsetResult: EvaluationOutcome?
 
     public init() {}
 }
@@ -38,11 +38,11 @@ public struct EvaluationUpdate: Sendable, Equatable {
     public var generation: Int
     public var target: EvaluationTarget
     public var phase: EvaluationStatus.Phase
-    public var result: PlanEvaluation?
+    public var result: EvaluationOutcome?
     public var isFull: Bool
 
     public init(generation: Int, target: EvaluationTarget, phase: EvaluationStatus.Phase,
-                result: PlanEvaluation? = nil, isFull: Bool = false) {
+                result: EvaluationOutcome? = nil, isFull: Bool = false) {
         self.generation = generation
         self.target = target
         self.phase = phase

@@ -18,7 +18,7 @@ public struct LayerDetail: Sendable, Equatable {
     static let maximumTickLevels = 32
 
     public init(layer: QuantizableLayer, analysis: LayerAnalysis, context: ExplorerContext,
-                metrics: LayerErrorMetrics?, logScale: Bool, selectedChannel: Int) {
+                metrics: LayerMetrics?, logScale: Bool, selectedChannel: Int) {
         let settings = analysis.settings
         let isInt8 = settings.precision == .int8
         title = "\(layer.name) (\(layer.opType), \(layer.kind))"

@@ -24,7 +24,7 @@ public struct LayerRow: Sendable, Equatable {
     public var sqnrValue: Double?
 
     public init(layer: QuantizableLayer, analysis: LayerAnalysis, facts: ExplorerContext.LayerFacts?,
-                metrics: LayerErrorMetrics?, accuracyChange: Double?) {
+                metrics: LayerMetrics?, accuracyChange: Double?) {
         name = layer.name
         op = layer.opType + (layer.activation == .none ? "" : "+" + layer.activation.description)
         outputShape = (facts?.outputShape ?? []).map(String.init).joined(separator: "x")

@@ -26,7 +26,7 @@ public struct FakeQuantEvaluator: PlanEvaluating {
     public var executionDescription: String { "float simulation of int8 (fake quantization)" }
 
     public func evaluate(_ plan: QuantizationPlan, limit: Int, reference: [Int]?, token: CancellationToken,
-                         progress: @escaping @Sendable (Int, Int) -> Void) throws -> (PlanEvaluation, predictions: [Int]) {
+                         progress: @escaping @Sendable (Int, Int) -> Void) throws -> (EvaluationOutcome, predictions: [Int]) {
         let simulation = try Simulation(plan: plan, context: context)
         let data = context.evaluationData
         let outputName = simulation.outputName
@@ -38,18 +38,18 @@ public struct FakeQuantEvaluator: PlanEvaluating {
             return logits
         }
 
-        var metrics: [String: LayerErrorMetrics] = [:]
+        var metrics: [String: LayerMetrics] = [:]
         if !simulation.int8Layers.isEmpty {
             let probe = data.batch(0 ..< min(metricSamples, limit, data.count))
             let floatValues = try floatEngine.runRecordingValues(inputs: [context.inputName: probe])
             let planValues = try simulation.values(for: probe)
             for layer in simulation.int8Layers {
                 guard let expected = floatValues[layer.output], let actual = planValues[layer.output] else { continue }
-                metrics[layer.name] = try LayerErrorMetrics(expected: expected.floats(), actual: actual.floats(),
+                metrics[layer.name] = try LayerMetrics(expected: expected.floats(), actual: actual.floats(),
                                                             parameters: simulation.analyses[layer.name]?.outputParameters)
             }
         }
-        let evaluation = PlanEvaluation(samples: result.samples, top1: result.top1, agreement: result.agreement,
+        let evaluation = EvaluationOutcome(samples: result.samples, top1: result.top1, agreement: result.agreement,
                                         layerMetrics: metrics)
         return (evaluation, result.predictions)
     }
@@ -120,7 +120,7 @@ public struct FakeQuantEvaluator: PlanEvaluating {
     }
 }
 
-extension LayerErrorMetrics {
+extension LayerMetrics {
     /// Compares a layer's output under a plan (`actual`) with the float
     /// model's (`expected`); RMSE/scale and the clipped fraction need the
     /// output parameters.

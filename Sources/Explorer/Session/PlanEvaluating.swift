@@ -3,7 +3,7 @@ import Quantization
 
 /// Error metrics of one layer's output under a plan, measured against the
 /// float model's output of the same layer on the same samples.
-public struct LayerErrorMetrics: Sendable, Equatable {
+public struct LayerMetrics: Sendable, Equatable {
     /// Signal-to-quantization-noise ratio in dB: 10 log10(sum r^2 / sum (r - r')^2).
     public var sqnr: Double?
     /// Root-mean-square error divided by the output scale S: about 0.29
@@ -20,15 +20,15 @@ public struct LayerErrorMetrics: Sendable, Equatable {
 }
 
 /// The outcome of evaluating one plan on the first `samples` samples.
-public struct PlanEvaluation: Sendable, Equatable {
+public struct EvaluationOutcome: Sendable, Equatable {
     public var samples: Int
     public var top1: Double?
     /// Fraction of predictions equal to the float model's.
     public var agreement: Double?
     /// Per-layer metrics by layer name; layers in float have none.
-    public var layerMetrics: [String: LayerErrorMetrics]
+    public var layerMetrics: [String: LayerMetrics]
 
-    public init(samples: Int, top1: Double?, agreement: Double?, layerMetrics: [String: LayerErrorMetrics] = [:]) {
+    public init(samples: Int, top1: Double?, agreement: Double?, layerMetrics: [String: LayerMetrics] = [:]) {
         self.samples = samples
         self.top1 = top1
         self.agreement = agreement
@@ -50,5 +50,5 @@ public protocol PlanEvaluating: Sendable {
     /// Evaluates `plan` on the first `limit` samples of the data.
     /// `reference` holds the float model's predictions for agreement, when known.
     func evaluate(_ plan: QuantizationPlan, limit: Int, reference: [Int]?, token: CancellationToken,
-                  progress: @escaping @Sendable (Int, Int) -> Void) throws -> (PlanEvaluation, predictions: [Int])
+                  progress: @escaping @Sendable (Int, Int) -> Void) throws -> (EvaluationOutcome, predictions: [Int])
 }
