@@ -1,0 +1,73 @@
+import QuantCore
+
+// The float side of the mixed runtime: quantize and dequantize where float
+// and int8 layers meet, and float nodes on the reference kernels. This is
+// the only runtime file that touches floating point.
+
+extension IntegerTensor {
+    /// Quantizes a float32 tensor: q = clamp(Z + round(r / S), qmin, qmax).
+    public init(quantizing tensor: Tensor, parameters: QuantizationParameters,
+                container: QuantizedContainer) throws(TensorError) {
+        let values = try tensor.floats()
+        switch container {
+        case .int8: storage = .int8(values.map { Int8(truncatingIfNeeded: parameters.quantize($0)) })
+        case .uint8: storage = .uint8(values.map { UInt8(truncatingIfNeeded: parameters.quantize($0)) })
+        }
+        shape = tensor.shape
+        zeroPoint = parameters.zeroPoint
+    }
+
+    /// Dequantizes to a float32 tensor: r = S * (q - Z), with S from `parameters`.
+    public func dequantized(_ parameters: QuantizationParameters) -> Tensor {
+        let scale = parameters.scale
+        let values: [Float]
+        switch storage {
+        case .int8(let q): values = q.map { scale * Float(Int32($0) - zeroPoint) }
+        case .uint8(let q): values = q.map { scale * Float(Int32($0) - zeroPoint) }
+        }
+        return Tensor(shape: shape, floats: values)
+    }
+}
+
+/// Runs prepared-graph nodes `indices` with the float reference kernels,
+/// reading and writing float values in `store`.
+func executeFloatNodes(_ indices: [Int], unit: String, store: inout ValueStore, graph: Graph,
+                       opset: Int64) throws(MixedRuntimeError) {
+    for index in indices {
+        let node = graph.nodes[index]
+        var operands: [Tensor?] = []
+        for name in node.inputs {
+            if name.isEmpty { operands.append(nil); continue }
+            guard let tensor = store.float[name] ?? graph.initializers[name] else {
+                throw .missingValue(unit: unit, value: .float(name))
+            }
+            operands.append(tensor)
+        }
+        do {
+            let results = try Operators.execute(node, inputs: operands, opset: opset)
+            for (name, tensor) in zip(node.outputs, results) where !name.isEmpty {
+                store.float[name] = tensor
+            }
+        } catch {
+            throw .floatNode(unit: unit, error)
+        }
+    }
+}
+
+/// Executes a quantize or dequantize step.
+func executeBoundary(_ step: ProgramStep, unit: String, store: inout ValueStore) throws(MixedRuntimeError) {
+    switch step {
+    case let .quantize(value, into, parameters, container):
+        guard let tensor = store.float[value] else { throw .missingValue(unit: unit, value: .float(value)) }
+        do {
+            store.integer[into] = try IntegerTensor(quantizing: tensor, parameters: parameters, container: container)
+        } catch {
+            throw .notFloat(value: value, elementType: tensor.elementType)
+        }
+    case let .dequantize(value, into, parameters):
+        guard let tensor = store.integer[value] else { throw .missingValue(unit: unit, value: .integer(value)) }
+        store.float[into] = tensor.dequantized(parameters)
+    default:
+        break
+    }
+}

@@ -1,0 +1,163 @@
+// Runs one `IntegerLayer` on the integer kernels. Everything here is integer
+// arithmetic: shapes come from the input tensors, parameters from the layer.
+
+extension IntegerLayer {
+    /// Computes the layer's output from `inputs` (one per entry of `inputs`,
+    /// each in the layer's container).
+    public func execute(_ inputs: [IntegerTensor]) throws(MixedRuntimeError) -> IntegerTensor {
+        guard inputs.count == self.inputs.count else {
+            throw .invalidLayerInput(layer: name, reason: "expected \(self.inputs.count) inputs, got \(inputs.count)")
+        }
+        for input in inputs where input.container != container {
+            throw .invalidLayerInput(layer: name,
+                                     reason: "an input is \(input.container) but the layer runs in \(container)")
+        }
+        switch container {
+        case .int8: return try executeTyped(inputs, Int8.self)
+        case .uint8: return try executeTyped(inputs, UInt8.self)
+        }
+    }
+
+    private func executeTyped<Element: QuantizedValue>(_ inputs: [IntegerTensor],
+                                                      _ type: Element.Type) throws(MixedRuntimeError) -> IntegerTensor {
+        let values: [[Element]] = inputs.map { $0.values(Element.self) }
+        let first = inputs[0]
+        do {
+            switch operation {
+            case let .convolution(weights, bias, outputChannels, window, groups, parameters):
+                guard first.shape.count == 4 else { throw shapeError("Conv needs [N, C, H, W], got \(first.shape)") }
+                let vertical = window.axis(0, input: first.shape[2])
+                let horizontal = window.axis(1, input: first.shape[3])
+                let shape = Conv2DShape(
+                    batch: first.shape[0], inputChannels: first.shape[1], inputHeight: first.shape[2],
+                    inputWidth: first.shape[3], outputChannels: outputChannels,
+                    kernelHeight: window.kernel[0], kernelWidth: window.kernel[1],
+                    strideHeight: window.strides[0], strideWidth: window.strides[1],
+                    dilationHeight: window.dilations[0], dilationWidth: window.dilations[1],
+                    padTop: vertical.before, padLeft: horizontal.before,
+                    padBottom: vertical.after, padRight: horizontal.after, groups: groups)
+                let output = try conv2D(input: values[0], weights: weights.values(Element.self), bias: bias,
+                                        shape: shape, parameters: parameters)
+                return result(output, shape: [shape.batch, outputChannels, shape.outputHeight, shape.outputWidth])
+
+            case let .fullyConnected(weights, bias, inputFeatures, outputFeatures, parameters):
+                guard let last = first.shape.last, last == inputFeatures else {
+                    throw shapeError("expected last dimension \(inputFeatures), got shape \(first.shape)")
+                }
+                let rows = first.count / inputFeatures
+                let output = try fullyConnected(input: values[0], weights: weights.values(Element.self), bias: bias,
+                                                batch: rows, inputFeatures: inputFeatures,
+                                                outputFeatures: outputFeatures, parameters: parameters)
+                return result(output, shape: first.shape.dropLast() + [outputFeatures])
+
+            case .add(let parameters):
+                guard inputs.count == 2, inputs[1].shape == first.shape else {
+                    throw shapeError("integer Add needs two inputs of one shape, got \(inputs.map(\.shape))")
+                }
+                return result(try add(values[0], values[1], parameters: parameters), shape: first.shape)
+
+            case let .maxPool(window, clamp):
+                let shape = try poolShape(window, input: first.shape)
+                let output = try maxPool2D(input: values[0], shape: shape, outputClamp: clamp)
+                return result(output, shape: [shape.batch, shape.channels, shape.outputHeight, shape.outputWidth])
+
+            case let .averagePool(window, countIncludePad, clamp):
+                let shape = try poolShape(window, input: first.shape)
+                let output = try averagePool2D(input: values[0], shape: shape, zeroPoint: first.zeroPoint,
+                                               countIncludePad: countIncludePad, outputClamp: clamp)
+                return result(output, shape: [shape.batch, shape.channels, shape.outputHeight, shape.outputWidth])
+
+            case .globalAveragePool(let parameters):
+                guard first.shape.count == 4 else { throw shapeError("needs [N, C, H, W], got \(first.shape)") }
+                let output = try globalAveragePool(input: values[0], batch: first.shape[0], channels: first.shape[1],
+                                                   height: first.shape[2], width: first.shape[3],
+                                                   parameters: parameters)
+                return result(output, shape: [first.shape[0], first.shape[1], 1, 1])
+
+            case let .concat(axis, parameters):
+                guard inputs.allSatisfy({ $0.shape.count == first.shape.count && axis < $0.shape.count }) else {
+                    throw shapeError("Concat axis \(axis) does not fit shapes \(inputs.map(\.shape))")
+                }
+                let outer = first.shape[..<axis].reduce(1, *)
+                let inner = first.shape[(axis + 1)...].reduce(1, *)
+                let extents = inputs.map { $0.shape[axis] }
+                let output = try concat(values, outer: outer, axisExtents: extents, inner: inner,
+                                        parameters: parameters)
+                var shape = first.shape
+                shape[axis] = extents.reduce(0, +)
+                return result(output, shape: shape)
+
+            case .reshape(let rule):
+                guard let shape = rule.outputShape(for: first.shape) else {
+                    throw shapeError("\(rule) does not fit input shape \(first.shape)")
+                }
+                var output = first
+                output.shape = shape
+                return output
+            }
+        } catch let error as MixedRuntimeError {
+            throw error
+        } catch let error as KernelError {
+            throw .kernel(layer: name, error)
+        } catch {
+            throw .invalidLayerInput(layer: name, reason: "\(error)")
+        }
+    }
+
+    private func result<Element: QuantizedValue>(_ values: [Element], shape: [Int]) -> IntegerTensor {
+        IntegerTensor(shape: shape, storage: IntegerStorage(values), zeroPoint: outputZeroPoint)
+    }
+
+    private func shapeError(_ reason: String) -> MixedRuntimeError {
+        .invalidLayerInput(layer: name, reason: reason)
+    }
+
+    private func poolShape(_ window: SlidingWindow, input: [Int]) throws(MixedRuntimeError) -> Pool2DShape {
+        guard input.count == 4 else { throw shapeError("pooling needs [N, C, H, W], got \(input)") }
+        let vertical = window.axis(0, input: input[2])
+        let horizontal = window.axis(1, input: input[3])
+        return Pool2DShape(batch: input[0], channels: input[1], inputHeight: input[2], inputWidth: input[3],
+                           kernelHeight: window.kernel[0], kernelWidth: window.kernel[1],
+                           strideHeight: window.strides[0], strideWidth: window.strides[1],
+                           padTop: vertical.before, padLeft: horizontal.before,
+                           padBottom: vertical.after, padRight: horizontal.after)
+    }
+}
+
+extension IntegerStorage {
+    /// Wraps `values`, whose type is one of the two containers.
+    public init<Element: QuantizedValue>(_ values: [Element]) {
+        if let signed = values as? [Int8] {
+            self = .int8(signed)
+        } else {
+            self = .uint8(values as! [UInt8])
+        }
+    }
+
+    /// The elements as `Element`; the caller has checked the container.
+    public func values<Element: QuantizedValue>(_ type: Element.Type) -> [Element] {
+        switch self {
+        case .int8(let values): return values as? [Element] ?? values.map { Element(truncatingIfNeeded: $0) }
+        case .uint8(let values): return values as? [Element] ?? values.map { Element(truncatingIfNeeded: $0) }
+        }
+    }
+}
+
+extension IntegerTensor {
+    func values<Element: QuantizedValue>(_ type: Element.Type) -> [Element] {
+        storage.values(Element.self)
+    }
+
+    /// Converts to `container` with new (S, Z) in integer arithmetic.
+    public func requantized(_ parameters: RequantizeParameters,
+                            to container: QuantizedContainer) throws(KernelError) -> IntegerTensor {
+        let storage: IntegerStorage
+        switch (self.storage, container) {
+        case (.int8(let values), .int8): storage = .int8(try requantize(values, to: Int8.self, parameters: parameters))
+        case (.int8(let values), .uint8): storage = .uint8(try requantize(values, to: UInt8.self, parameters: parameters))
+        case (.uint8(let values), .int8): storage = .int8(try requantize(values, to: Int8.self, parameters: parameters))
+        case (.uint8(let values), .uint8): storage = .uint8(try requantize(values, to: UInt8.self, parameters: parameters))
+        }
+        return IntegerTensor(shape: shape, storage: storage, zeroPoint: parameters.outputZeroPoint)
+    }
+}
