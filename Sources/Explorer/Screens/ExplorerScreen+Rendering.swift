@@ -14,7 +14,8 @@ extension ExplorerScreen {
             renderDetail(into: &grid, area: box, glyphs: glyphs)
         }
         if let box = layout.evaluation {
-            grid.drawBox(box, glyphs: glyphs, title: "Evaluation")
+            let source = (context.evaluationData.source as NSString).lastPathComponent
+            grid.drawBox(box, glyphs: glyphs, title: "Evaluation on \(context.evaluationData.count) samples of \(source)")
             renderEvaluation(into: &grid, area: box.inset(by: 1), glyphs: glyphs)
         }
     }

@@ -128,10 +128,10 @@ public struct ExplorerScreen: Screen {
 
     /// Replaces the plan with one loaded from `path`, as an undoable change.
     public mutating func loadPlan(_ loaded: QuantizationPlan, from path: String) -> Effect<Request> {
-        let known = Set(context.layers.map(\.name))
-        if let unknown = loaded.layers.keys.sorted().first(where: { !known.contains($0) }) {
-            return .error(PlanFileError.unknownLayer(path: path, name: unknown, known: context.layers.map(\.name))
-                .description)
+        do {
+            try QuantizationPlanFile.validate(loaded, validNames: context.layers.map(\.name))
+        } catch {
+            return .error("plan \(path): \(error)")
         }
         planPath = path
         return change("loaded plan \(path)") { $0 = loaded }

@@ -23,27 +23,30 @@ public struct ExplorerContext: Sendable {
 
     public var modelPath: String
     public var model: Model
-    public var prepared: PreparedModel
-    public var calibration: ModelCalibration
+    /// The prepared graph and its calibration statistics, shared with the integer engine.
+    public var calibrated: CalibratedModel
+    public var prepared: PreparedModel { calibrated.prepared }
+    public var calibration: ModelCalibration { calibrated.calibration }
     public var facts: [String: LayerFacts]
     /// Name of the graph input the images feed.
     public var inputName: String
     public var evaluationData: LabeledImages
-    public var calibrationSampleCount: Int
+    /// The images calibration ran on, [N, C, H, W].
+    public var calibrationImages: Tensor
+    public var calibrationSampleCount: Int { calibrationImages.batchCount }
     /// Samples of the first, quick evaluation pass.
     public var subsetSize: Int
 
-    public init(modelPath: String, model: Model, prepared: PreparedModel, calibration: ModelCalibration,
+    public init(modelPath: String, model: Model, calibrated: CalibratedModel,
                 facts: [String: LayerFacts], inputName: String, evaluationData: LabeledImages,
-                calibrationSampleCount: Int, subsetSize: Int) {
+                calibrationImages: Tensor, subsetSize: Int) {
         self.modelPath = modelPath
         self.model = model
-        self.prepared = prepared
-        self.calibration = calibration
+        self.calibrated = calibrated
         self.facts = facts
         self.inputName = inputName
         self.evaluationData = evaluationData
-        self.calibrationSampleCount = calibrationSampleCount
+        self.calibrationImages = calibrationImages
         self.subsetSize = subsetSize
     }
 

@@ -73,21 +73,17 @@ public enum ExplorerLoader {
             calibrationImages = evaluationData
         }
         status("calibrating on \(calibrationImages.count) samples")
-        var calibration: ModelCalibration
+        let calibrated: CalibratedModel
         do {
-            calibration = try ModelCalibration(prepared: prepared)
-            for start in stride(from: 0, to: calibrationImages.count, by: calibrationBatchSize) {
-                let batch = calibrationImages.batch(start ..< min(start + calibrationBatchSize, calibrationImages.count))
-                try calibration.observe(try engine.runRecordingValues(inputs: [loaded.inputName: batch]))
-            }
+            calibrated = try CalibratedModel.calibrate(prepared: prepared, images: calibrationImages.images,
+                                                       batchSize: calibrationBatchSize)
         } catch {
             throw .calibration(path: calibrationPath ?? evaluationData.source, underlying: error)
         }
 
         let facts = layerFacts(prepared: prepared, summary: summary, engine: engine)
-        return ExplorerContext(modelPath: modelPath, model: loaded.model, prepared: prepared,
-                               calibration: calibration, facts: facts, inputName: loaded.inputName,
-                               evaluationData: evaluationData, calibrationSampleCount: calibrationImages.count,
+        return ExplorerContext(modelPath: modelPath, model: loaded.model, calibrated: calibrated, facts: facts, inputName: loaded.inputName,
+                               evaluationData: evaluationData, calibrationImages: calibrationImages.images,
                                subsetSize: min(subsetSize, evaluationData.count))
     }
 

@@ -60,15 +60,12 @@ func loadExplorerScreen(_ parsed: ParsedArguments, quiet: Bool) throws -> (Explo
                                           subsetSize: subset) { note in
         if !quiet { printError(note) }
     }
-    let evaluator = try FakeQuantEvaluator(context: context)
+    let evaluator = IntegerSessionEvaluator(context: context)
     let speed = try? PlanSpeed(context: context)
     var screen = ExplorerScreen(context: context, evaluator: evaluator.executionDescription, speed: speed,
                                 plan: startPlan)
-    if let planPath = parsed.value("--plan") {
-        let known = Set(context.layers.map(\.name))
-        if let plan = startPlan, let unknown = plan.layers.keys.sorted().first(where: { !known.contains($0) }) {
-            throw PlanFileError.unknownLayer(path: planPath, name: unknown, known: context.layers.map(\.name))
-        }
+    if let planPath = parsed.value("--plan"), let plan = startPlan {
+        try QuantizationPlanFile.validate(plan, validNames: context.layers.map(\.name))
         screen.planPath = planPath
     }
     let worker = EvaluationWorker(evaluator: evaluator, subsetSize: context.subsetSize,
@@ -77,13 +74,7 @@ func loadExplorerScreen(_ parsed: ParsedArguments, quiet: Bool) throws -> (Explo
 }
 
 func readPlan(at path: String) throws(PlanFileError) -> QuantizationPlan {
-    let data: Data
-    do {
-        data = try Data(contentsOf: URL(fileURLWithPath: path))
-    } catch {
-        throw .unreadable(path: path, reason: (error as NSError).localizedDescription)
-    }
-    return try PlanFile.decode(data, source: path)
+    try QuantizationPlanFile.load(path: path)
 }
 
 /// What happened to a save or load request, to be shown on screen.
@@ -100,10 +91,10 @@ func performPlanFileRequest(_ request: ExplorerScreen.Request, modelPath: String
         return nil
     case .savePlan(let plan):
         let files = FileManager.default
-        let path = PlanFile.freeSavePath(modelPath: modelPath, fileExists: files.fileExists(atPath:))
-        let preferred = PlanFile.freeSavePath(modelPath: modelPath, fileExists: { _ in false })
+        let path = PlanSaveLocation.freePath(modelPath: modelPath, fileExists: files.fileExists(atPath:))
+        let preferred = PlanSaveLocation.freePath(modelPath: modelPath, fileExists: { _ in false })
         do {
-            try PlanFile.encode(plan).write(to: URL(fileURLWithPath: path), options: .withoutOverwriting)
+            try QuantizationPlanFile.encode(plan).write(to: URL(fileURLWithPath: path), options: .withoutOverwriting)
         } catch {
             return .failed("cannot save plan to \(path): \((error as NSError).localizedDescription)")
         }

@@ -20,6 +20,9 @@ let snapshotCommand = Command(
             OptionSpec("--keys", value: "KEYS",
                        help: "Keys to press after opening the screen, e.g. 'jj<space>' (names such as <enter>, <esc>, <c-r>)."),
             OptionSpec("--ascii", help: "Draw with ASCII instead of Unicode glyphs."),
+            OptionSpec("--all", value: "DIR",
+                       help: "Write every screen at 80x24 and 160x48 (too-small at 60x20) to DIR/SCREEN-WxH.txt "
+                           + "instead of printing one; --screen, --size and --keys are ignored."),
         ]),
     run: { parsed in try runSnapshot(parsed) })
 
@@ -41,26 +44,54 @@ private func runSnapshot(_ parsed: ParsedArguments) throws {
     }
     let size = Size(width: parts[0], height: parts[1])
     let userKeys = try KeyString.parse(parsed.value("--keys") ?? "")
+    let glyphs: Glyphs = parsed.has("--ascii") ? .ascii : .unicode
 
-    let (screen, worker) = try loadExplorerScreen(parsed, quiet: true)
-    if target == .tooSmall, size.covers(screen.minimumSize) {
-        throw UsageError.invalidValue(option: "--size", value: sizeText,
-                                      expected: "a size below \(screen.minimumSize) for --screen too-small")
-    }
-    var keys: [Key] = []
+    var (screen, worker) = try loadExplorerScreen(parsed, quiet: true)
+    var selectKeys: [Key] = []
     if let name = parsed.value("--select") {
         guard let index = screen.context.layers.firstIndex(where: { $0.name == name }) else {
             throw CommandFailure("no layer '\(name)' in \(screen.context.modelPath); layers are "
                 + screen.context.layers.map(\.name).joined(separator: ", "))
         }
-        keys += Array(repeating: Key.down, count: index)
+        selectKeys = Array(repeating: Key.down, count: index)
     }
-    if target == .detail { keys.append(.enter) }
-    keys += userKeys
-    if target == .help { keys.append(.character("?")) }
+    // Evaluate the starting plan once; every capture starts from the evaluated screen.
+    let first = screen.evaluationRequest()
+    if case .evaluate(let job) = first {
+        for update in worker.runSynchronously(job) {
+            _ = screen.apply(update)
+        }
+    }
 
-    var host = ScreenHost(screen: screen, size: size, glyphs: parsed.has("--ascii") ? .ascii : .unicode)
-    let first = host.screen.evaluationRequest()
+    if let folder = parsed.value("--all") {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let captures: [(SnapshotScreen, Size)] = [
+            (.layers, Size(width: 80, height: 24)), (.layers, Size(width: 160, height: 48)),
+            (.detail, Size(width: 80, height: 24)), (.detail, Size(width: 160, height: 48)),
+            (.help, Size(width: 80, height: 24)), (.help, Size(width: 160, height: 48)),
+            (.tooSmall, Size(width: 60, height: 20)),
+        ]
+        for (captured, captureSize) in captures {
+            let text = renderSnapshot(screen, worker: worker, target: captured, size: captureSize,
+                                      keys: selectKeys, glyphs: glyphs)
+            let path = (folder as NSString).appendingPathComponent("\(captured.rawValue)-\(captureSize).txt")
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+        }
+        return
+    }
+    if target == .tooSmall, size.covers(screen.minimumSize) {
+        throw UsageError.invalidValue(option: "--size", value: sizeText,
+                                      expected: "a size below \(screen.minimumSize) for --screen too-small")
+    }
+    print(renderSnapshot(screen, worker: worker, target: target, size: size, keys: selectKeys + userKeys,
+                         glyphs: glyphs), terminator: "")
+}
+
+/// Presses `keys` on an evaluated screen, opens `target`, and returns the
+/// rendered text. Plan changes are evaluated to completion as they happen.
+func renderSnapshot(_ screen: ExplorerScreen, worker: EvaluationWorker, target: SnapshotScreen, size: Size,
+                    keys: [Key], glyphs: Glyphs) -> String {
+    var host = ScreenHost(screen: screen, size: size, glyphs: glyphs)
     func drain(_ requests: [ExplorerScreen.Request]) {
         for request in requests {
             switch request {
@@ -82,11 +113,16 @@ private func runSnapshot(_ parsed: ParsedArguments) throws {
             }
         }
     }
-    drain([first])
-    for key in keys {
+    var allKeys = keys
+    switch target {
+    case .detail: allKeys.insert(.enter, at: allKeys.prefix { $0 == .down }.count)
+    case .help: allKeys.append(.character("?"))
+    case .layers, .tooSmall: break
+    }
+    for key in allKeys {
         let response = host.handle(key)
         drain(response.requests)
         if response.shouldQuit { break }
     }
-    print(host.render().renderPlainText(), terminator: "")
+    return host.render().renderPlainText()
 }
