@@ -167,9 +167,8 @@ extension ExplorerScreen {
             return "speed: simulation failed for this plan"
         }
         let totals = planReport.totals
-        let megabytes = { (bytes: Int) in String(format: "%.2f MB", Double(bytes) / 1_000_000) }
-        return String(format: "simulated %@: plan %.2fx float speed (%.2f ms), all-int8 %.2fx; %@ of %@",
-                      speed.profile.identifier, totals.speedup, totals.latencySeconds * 1000,
-                      allReport.totals.speedup, megabytes(totals.modelSizeBytes), megabytes(totals.floatModelSizeBytes))
+        return String(format: "sim. %@: plan %.2fx float speed, %.2f ms; all-int8 %.2fx; %.2f/%.2f MB",
+                      speed.profile.identifier, totals.speedup, totals.latencySeconds * 1000, allReport.totals.speedup,
+                      Double(totals.modelSizeBytes) / 1_000_000, Double(totals.floatModelSizeBytes) / 1_000_000)
     }
 }
