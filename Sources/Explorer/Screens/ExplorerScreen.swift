@@ -97,9 +97,8 @@ public struct ExplorerScreen: Screen {
         if statuses[.float]?.isFull != true {
             statuses[.float] = statuses[.float] ?? EvaluationStatus()
         }
-        let previous = statuses[.plan]?.result
+        // The previous plan's numbers would read as this plan's, so the row waits for new ones.
         statuses[.plan] = EvaluationStatus()
-        statuses[.plan]?.result = previous
         return .evaluate(EvaluationJob(generation: generation, plan: plan, allInt8Plan: allInt8,
                                        evaluatesAllInt8: evaluatesAllInt8))
     }
