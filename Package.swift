@@ -22,7 +22,8 @@ let package = Package(
                        providers: [.apt(["libjpeg-dev"])]),
 
         .target(name: "QuantCore", swiftSettings: optimizedInDebug),
-        .target(name: "Quantization", dependencies: ["QuantCore"], swiftSettings: optimizedInDebug),
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"], .when(configuration: .debug))]),
+        .target(name: "Quantization", dependencies: ["QuantCore", "CKernels"], swiftSettings: optimizedInDebug),
         .target(name: "Evaluation",
                 dependencies: ["QuantCore", "Quantization", "CZlib", "CPNG", "CJPEG"],
                 swiftSettings: optimizedInDebug),

@@ -1,0 +1,91 @@
+#ifndef CKERNELS_H
+#define CKERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * SIMD microkernels that Swift cannot express: an int8 matrix-multiply tile
+ * for AVX-512 VNNI (vpdpbusd), for AVX2 (vpmovzxbw/vpmovsxbw + vpmaddwd) and
+ * a portable scalar fallback. Packing, zero-point algebra and threading live
+ * in Swift (Sources/Quantization/Fast).
+ *
+ * Shape letters: M rows of activations (im2col rows or fully connected
+ * inputs), N output columns (output channels), K reduction depth.
+ *
+ * Packed operand layouts (both padded with zeros, so padding adds nothing):
+ *   A panel: CK_TILE_ROWS rows; for each depth group g (4 consecutive k),
+ *            the 4 bytes of row 0, then row 1, ...: a[g][row][4], uint8.
+ *   B panel: up to CK_PANEL_COLUMNS columns, a multiple of 16 wide; for each
+ *            depth group g, the 4 bytes of column 0, then column 1, ...:
+ *            b[g][column][4], int8. One 32-bit lane of a vpdpbusd operand
+ *            is one column's 4 weights.
+ */
+
+#define CK_TILE_ROWS 4
+#define CK_PANEL_COLUMNS 64
+#define CK_COLUMN_VECTOR 16
+#define CK_DEPTH_GROUP 4
+
+typedef enum {
+    CK_ISA_SCALAR = 0,
+    /* int8 path: AVX2 */
+    CK_ISA_AVX2 = 1,
+    /* int8 path: AVX-512 F, BW and VNNI */
+    CK_ISA_AVX512_VNNI = 2,
+    /* float path: AVX2 with FMA */
+    CK_ISA_AVX2_FMA = 3,
+    /* float path: AVX-512 F */
+    CK_ISA_AVX512F = 4,
+} ck_isa;
+
+/* Returns 1 when this CPU and operating system can run `isa`, else 0. The
+ * scalar path is always supported; the x86 paths only on x86-64 builds. */
+int ck_isa_supported(ck_isa isa);
+
+/*
+ * Computes one tile of C = row_offsets[r] + column_offsets[j]
+ *                          + sum_k A[r][k] * B[k][j]
+ * with A uint8 and B int8 in the packed layouts above, in wrapping int32
+ * arithmetic (the vpdpbusd and vpmaddwd accumulations wrap modulo 2^32, so
+ * the result is exact whenever the true sum fits in int32).
+ *
+ *   depth_groups    number of 4-deep groups in both panels (K rounded up / 4)
+ *   a_panel         depth_groups * CK_TILE_ROWS * 4 bytes
+ *   b_panel         depth_groups * vector_count * 16 * 4 bytes
+ *   vector_count    panel width in units of 16 columns, 1...4
+ *   row_offsets     CK_TILE_ROWS values
+ *   column_offsets  vector_count * 16 values
+ *   c, ldc          output, row stride in elements
+ *   rows, columns   how much of the tile to store: rows <= CK_TILE_ROWS,
+ *                   columns <= vector_count * 16
+ *
+ * An isa that ck_isa_supported rejects falls back to the scalar path.
+ */
+void ck_u8s8_gemm_tile(ck_isa isa, size_t depth_groups,
+                       const uint8_t *a_panel, const int8_t *b_panel,
+                       size_t vector_count,
+                       const int32_t *row_offsets, const int32_t *column_offsets,
+                       int32_t *c, size_t ldc, size_t rows, size_t columns);
+
+/*
+ * Float tile: C[r][j] (+)= sum_k A[r][k] * B[k][j] for r < rows <= 6 and
+ * j < columns <= 32, with fused multiply-adds (one rounding per step, so the
+ * result can differ from a separate multiply and add in the last bits).
+ *
+ *   a, lda          rows of A, row stride in elements; rows past `rows`
+ *                   are never read
+ *   b_panel         depth x CK_FLOAT_PANEL_COLUMNS floats, b[k][column]
+ *   accumulate      0: C = tile, else C += tile
+ *
+ * isa must be CK_ISA_AVX512F or CK_ISA_AVX2_FMA and supported; anything
+ * else runs a portable loop.
+ */
+#define CK_FLOAT_TILE_ROWS 6
+#define CK_FLOAT_PANEL_COLUMNS 32
+
+void ck_f32_gemm_tile(ck_isa isa, size_t depth, const float *a, size_t lda,
+                      const float *b_panel, float *c, size_t ldc,
+                      size_t rows, size_t columns, int accumulate);
+
+#endif

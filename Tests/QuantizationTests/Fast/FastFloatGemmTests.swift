@@ -1,0 +1,76 @@
+import QuantCore
+import XCTest
+@testable import Quantization
+
+/// `FloatGemm` against its scalar triple loop. The two sum in different
+/// orders, so they may differ by rounding: the budget per element is
+/// `K * 2^-23 * sum_k |A[i][k] * B[k][j]|`, the classic bound on the
+/// rounding error of two K-term float sums (gamma_K times the absolute sum,
+/// for each side).
+final class FastFloatGemmTests: XCTestCase {
+    func testFloatGemmMatchesReference() throws {
+        var generator = SeededGenerator(seed: 21)
+        let shapes: [(rows: Int, columns: Int, depth: Int)] = [
+            (1, 1, 1), (1, 9, 3), (7, 1, 5), (6, 8, 256), (7, 17, 257), (13, 70, 129),
+            (37, 130, 300), (150, 40, 600), (13, 33, 1000),
+        ]
+        var largestDifference: Float = 0
+        var largestBudgetShare: Float = 0
+        for (rows, columns, depth) in shapes {
+            let a = (0..<(rows * depth)).map { _ in Float.random(in: -1...1, using: &generator) }
+            let b = (0..<(depth * columns)).map { _ in Float.random(in: -1...1, using: &generator) }
+            for layout in [GemmWeightLayout.rowMajor, .columnMajor] {
+                let expected = try FloatGemm.reference(a, rowCount: rows, b: b, depth: depth, columnCount: columns,
+                                                       layout: layout)
+                let packed = try PackedFloatWeights(b, depth: depth, columnCount: columns, layout: layout)
+                for instructionSet in FloatGemmInstructionSet.available {
+                    let actual = try FloatGemm.multiply(a, rowCount: rows, weights: packed, threadCount: 2,
+                                                        instructionSet: instructionSet)
+                    XCTAssertEqual(actual.count, expected.count)
+                    for row in 0..<rows {
+                        for column in 0..<columns {
+                            var absoluteSum: Float = 0
+                            for k in 0..<depth {
+                                absoluteSum += abs(a[row * depth + k]
+                                    * b[layout.index(k: k, n: column, depth: depth, columnCount: columns)])
+                            }
+                            let budget = Float(depth) * Float.ulpOfOne * absoluteSum
+                            let difference = abs(actual[row * columns + column] - expected[row * columns + column])
+                            largestDifference = max(largestDifference, difference)
+                            if budget > 0 { largestBudgetShare = max(largestBudgetShare, difference / budget) }
+                            XCTAssertLessThanOrEqual(difference, budget, "\(instructionSet) M\(rows) N\(columns) "
+                                                     + "K\(depth) \(layout) at (\(row), \(column))")
+                        }
+                    }
+                }
+            }
+        }
+        print("FloatGemm paths \(FloatGemmInstructionSet.available.map(\.rawValue)): largest difference "
+              + "from reference \(largestDifference), largest share of the error budget \(largestBudgetShare)")
+    }
+
+    func testFloatGemmRejectsWrongBufferSize() throws {
+        let packed = try PackedFloatWeights([Float](repeating: 1, count: 6), depth: 2, columnCount: 3,
+                                            layout: .rowMajor)
+        XCTAssertThrowsError(try FloatGemm.multiply([Float](repeating: 1, count: 5), rowCount: 2,
+                                                    weights: packed)) { error in
+            XCTAssertEqual(error as? GemmError, .bufferSizeMismatch(operand: "A", expected: 4, actual: 5))
+        }
+    }
+}
+
+/// Timing of both paths. Skipped unless QUANTSCOPE_BENCH is set, for
+/// example `QUANTSCOPE_BENCH=2048 swift test -c release --filter GemmBenchmarkTests`.
+final class GemmBenchmarkTests: XCTestCase {
+    func testReportThroughput() throws {
+        guard let value = ProcessInfo.processInfo.environment["QUANTSCOPE_BENCH"], let size = Int(value) else {
+            throw XCTSkip("set QUANTSCOPE_BENCH=<size> to run the GEMM benchmark")
+        }
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        for threads in Set([1, cores]).sorted() {
+            let result = try GemmBenchmark.run(size: size, threads: threads)
+            print(result)
+            XCTAssertGreaterThan(result.int8GigaOpsPerSecond, 0)
+        }
+    }
+}
