@@ -1,8 +1,11 @@
 import XCTest
 
 /// The integer runtime must not fall back to floating point: no source file
-/// under Sources/Quantization/Kernels or Sources/Quantization/Runtime may
-/// mention `Float` or `Double`.
+/// under Sources/Quantization/Kernels or Sources/Quantization/Runtime, and
+/// none of the integer files of the mixed runtime in
+/// Sources/Quantization/Engine, may mention `Float` or `Double`. The
+/// quantize/dequantize boundary (FloatBoundary.swift) and the fake
+/// quantization are float by definition and are not listed.
 final class IntegerOnlyRuntimeTests: XCTestCase {
     func testKernelAndRuntimeSourcesUseNoFloatingPoint() throws {
         let packageRoot = URL(fileURLWithPath: #filePath)
@@ -24,5 +27,18 @@ final class IntegerOnlyRuntimeTests: XCTestCase {
             }
         }
         XCTAssertGreaterThanOrEqual(checked, 10)
+
+        let engineFiles = ["IntegerTensor.swift", "IntegerLayer.swift", "IntegerLayerExecution.swift",
+                           "MixedRuntime.swift", "ProgramStep.swift", "ExecutionProgram.swift", "ValueStore.swift",
+                           "MixedRuntimeError.swift"]
+        for name in engineFiles {
+            let file = packageRoot.appendingPathComponent("Sources/Quantization/Engine").appendingPathComponent(name)
+            let source = try String(contentsOf: file, encoding: .utf8)
+            for (number, line) in source.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                for word in ["Float", "Double"] where line.contains(word) {
+                    XCTFail("Engine/\(name):\(number + 1) mentions \(word): \(line)")
+                }
+            }
+        }
     }
 }

@@ -44,7 +44,7 @@ extension FakeQuantLayer {
             do {
                 local[input.value] = try fakeQuantize(tensor, input.parameters)
             } catch {
-                throw .notFloat(value: input.value, elementType: tensor.elementType)
+                throw .unquantizableElementType(value: input.value, elementType: tensor.elementType)
             }
         }
         for index in nodes {
@@ -69,7 +69,7 @@ extension FakeQuantLayer {
         do {
             store.float[output] = try fakeQuantize(result, outputParameters)
         } catch {
-            throw .notFloat(value: output, elementType: result.elementType)
+            throw .unquantizableElementType(value: output, elementType: result.elementType)
         }
     }
 }

@@ -31,7 +31,7 @@ extension IntegerTensor {
 
 /// Runs prepared-graph nodes `indices` with the float reference kernels,
 /// reading and writing float values in `store`.
-func executeFloatNodes(_ indices: [Int], unit: String, store: inout ValueStore, graph: Graph,
+func executeReferenceNodes(_ indices: [Int], unit: String, store: inout ValueStore, graph: Graph,
                        opset: Int64) throws(MixedRuntimeError) {
     for index in indices {
         let node = graph.nodes[index]
@@ -62,7 +62,7 @@ func executeBoundary(_ step: ProgramStep, unit: String, store: inout ValueStore)
         do {
             store.integer[into] = try IntegerTensor(quantizing: tensor, parameters: parameters, container: container)
         } catch {
-            throw .notFloat(value: value, elementType: tensor.elementType)
+            throw .unquantizableElementType(value: value, elementType: tensor.elementType)
         }
     case let .dequantize(value, into, parameters):
         guard let tensor = store.integer[value] else { throw .missingValue(unit: unit, value: .integer(value)) }

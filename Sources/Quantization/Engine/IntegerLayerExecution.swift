@@ -1,5 +1,9 @@
 // Runs one `IntegerLayer` on the integer kernels. Everything here is integer
 // arithmetic: shapes come from the input tensors, parameters from the layer.
+//
+// TODO: run Conv and fully connected layers on the packed int8 GEMM
+// (`Int8Gemm`, `PackedInt8Weights`) once it is merged; these scalar kernels
+// then remain the reference it is tested against.
 
 extension IntegerLayer {
     /// Computes the layer's output from `inputs` (one per entry of `inputs`,

@@ -37,7 +37,7 @@ public struct MixedRuntime: Sendable {
         for step in unit.steps {
             switch step {
             case .floatNodes(let indices):
-                try executeFloatNodes(indices, unit: unit.name, store: &store, graph: program.graph,
+                try executeReferenceNodes(indices, unit: unit.name, store: &store, graph: program.graph,
                                       opset: program.opset)
             case .quantize, .dequantize:
                 try executeBoundary(step, unit: unit.name, store: &store)

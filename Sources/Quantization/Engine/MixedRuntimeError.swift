@@ -12,7 +12,7 @@ public enum MixedRuntimeError: Error, CustomStringConvertible {
     /// A float node failed.
     case floatNode(unit: String, EngineError)
     /// A boundary conversion got a tensor that is not float32.
-    case notFloat(value: String, elementType: ElementType)
+    case unquantizableElementType(value: String, elementType: ElementType)
     /// The caller cancelled the run.
     case cancelled
 
@@ -26,7 +26,7 @@ public enum MixedRuntimeError: Error, CustomStringConvertible {
             return "integer layer \(layer): \(error)"
         case let .floatNode(unit, error):
             return "float step \(unit): \(error)"
-        case let .notFloat(value, elementType):
+        case let .unquantizableElementType(value, elementType):
             return "value \(value) has element type \(elementType); only float32 values can be quantized"
         case .cancelled:
             return "run cancelled"

@@ -19,7 +19,7 @@ public enum ValueKey: Hashable, Sendable, CustomStringConvertible {
 public enum ProgramStep: Sendable, Equatable {
     /// Runs prepared-graph nodes (by index) with the float reference kernels.
     case floatNodes([Int])
-    /// Float to integer at a float/int8 boundary: q = clamp(Z + round(r / S)).
+    /// Real to integer at a float/int8 boundary: q = clamp(Z + round(r / S)).
     case quantize(value: String, into: String, parameters: QuantizationParameters, container: QuantizedContainer)
     /// Integer to float at an int8/float boundary: r = S * (q - Z).
     case dequantize(value: String, into: String, parameters: QuantizationParameters)

@@ -29,5 +29,7 @@ enum CommonOptions {
                    help: "Images for calibration. Default: the model's quantscope.calibration_data metadata."),
         OptionSpec("--plan", value: "FILE", help: "Load a quantization plan (JSON) before applying the other options."),
         OptionSpec("--save-plan", value: "FILE", help: "Write the resulting plan as JSON."),
+        OptionSpec("--mode", value: "integer|fake-quant",
+                   help: "integer: int8 layers run in integer arithmetic; fake-quant: a float simulation of them (default integer)."),
     ]
 }

@@ -1,5 +1,6 @@
 import Evaluation
 import QuantCore
+import Quantization
 
 /// `quantscope inspect MODEL [--json]`: one row per node with shapes,
 /// parameters and multiply-accumulates, and totals.
@@ -9,8 +10,11 @@ let inspectCommand = Command(
         summary: "List a model's layers: operator, input and output shapes, parameter count and "
             + "multiply-accumulates (MACs) per image.",
         positionals: [PositionalSpec(name: "MODEL", help: "ONNX model file.", optional: false)],
-        options: [OptionSpec("--json", help: "Print one JSON object instead of a table.")],
-        details: ["Shapes are at batch size 1. MACs are counted for Conv, Gemm and MatMul only."]),
+        options: [OptionSpec("--json", help: "Print one JSON object instead of a table.")]
+            + CommonOptions.data + CommonOptions.quantization,
+        details: ["Shapes are at batch size 1. MACs are counted for Conv, Gemm and MatMul only.",
+                  "With --quantize or --plan, the model is calibrated and the chosen scales, zero-points, "
+                  + "multipliers and clamps are listed per layer, without evaluating."]),
     run: { parsed in try runInspect(parsed) })
 
 private struct InspectReport: Encodable {
@@ -47,6 +51,7 @@ private struct InspectReport: Encodable {
 
 private func runInspect(_ parsed: ParsedArguments) throws {
     let path = parsed.positionals[0]
+    if try inspectQuantization(parsed, path: path) { return }
     let model = try ONNXReader.readModel(at: path)
     let summary: ModelSummary
     do {
@@ -103,4 +108,37 @@ private func printInspectTable(_ report: InspectReport) {
     print(line(header))
     rows.forEach { print(line($0)) }
     print(line(totals))
+}
+
+/// `inspect --quantize ...`: calibrates and prints the parameters the plan
+/// chooses. Returns false when no quantization was asked for.
+private func inspectQuantization(_ parsed: ParsedArguments, path: String) throws -> Bool {
+    guard parsed.value("--plan") != nil || (parsed.value("--quantize") ?? "none") != "none" else { return false }
+    let loaded = try LoadedModel(path: path)
+    let prepared = try GraphPreparation.prepare(loaded.model)
+    guard let plan = try quantizationPlan(parsed, layerNames: prepared.layers.map(\.name)) else { return false }
+    let options = try DataOptions(parsed: parsed)
+    let calibration: Tensor
+    if parsed.value("--calibration-data") != nil || loaded.defaults.calibrationData != nil {
+        calibration = try calibrationImages(parsed, loaded: loaded, dataOptions: options,
+                                            evaluation: LabeledImages(images: Tensor(shape: [0], floats: []),
+                                                                      labels: nil, source: ""))
+    } else {
+        calibration = try calibrationImages(parsed, loaded: loaded, dataOptions: options,
+                                            evaluation: loaded.loadEvaluationData(options))
+    }
+    let program = try CalibratedModel.calibrate(prepared: prepared, images: calibration).program(for: plan)
+    if parsed.has("--json") {
+        struct Report: Encodable {
+            let model: String
+            let plan: PlanJSON
+            let layers: [LayerJSON]
+        }
+        try printJSON(Report(model: path, plan: PlanJSON(plan),
+                             layers: program.layers.map { LayerJSON($0, error: nil) }))
+    } else {
+        print("model \(path), int8 layers \(plan.mode.label)")
+        printLayerTable(program.layers, errors: [])
+    }
+    return true
 }
