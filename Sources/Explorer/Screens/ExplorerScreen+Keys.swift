@@ -92,6 +92,8 @@ extension ExplorerScreen {
             HelpEntry(term: "calibration", text: "How [a, b] is chosen from calibration data: minmax (observed "
                 + "extremes), moving-average (of per-batch extremes), percentile:P (per tail), mse (least "
                 + "expected error), kl (least KL divergence)."),
+            HelpEntry(term: "all-int8", text: "The baseline: every layer in int8 with the plan's default scheme, "
+                + "bits and calibration, without the per-layer changes."),
             HelpEntry(term: "subset, full", text: "Each change is evaluated on the first samples first (subset "
                 + "n/N) for a quick answer, then on the whole set (full)."),
             HelpEntry(term: "delta pp", text: "Top-1 changes are in percentage points. The table's change "

@@ -71,16 +71,12 @@ public struct ExplorerScreen: Screen {
 
     // MARK: Plan changes
 
-    /// The plan with every layer in int8 and the current per-layer settings.
+    /// The baseline plan: every layer in int8 with the plan's default
+    /// settings (scheme, bits, calibration) and no per-layer changes.
     public var allInt8Plan: QuantizationPlan {
-        var result = plan
-        result.defaults.precision = .int8
-        for (name, settings) in plan.layers {
-            var changed = settings
-            changed.precision = .int8
-            result.set(changed, for: name)
-        }
-        return result
+        var defaults = plan.defaults
+        defaults.precision = .int8
+        return QuantizationPlan(defaults: defaults, mode: plan.mode)
     }
 
     /// The request that evaluates the current plan; the caller sends it once at start.

@@ -30,7 +30,7 @@ public final class IntegerSessionEvaluator: PlanEvaluating, @unchecked Sendable 
             // The quick float pass runs before the session computes the float model on every sample.
             return try evaluateFloatSubset(limit: total, token: token, progress: progress)
         }
-        let session = try openSession(token: token)
+        let session = try openSession()
         if plan.int8Layers(among: session.layerNames).isEmpty {
             // The session already ran the float model over every sample.
             let predictions = Array(session.reference.predictions.prefix(total))
@@ -77,12 +77,15 @@ public final class IntegerSessionEvaluator: PlanEvaluating, @unchecked Sendable 
         return (EvaluationOutcome(samples: result.samples, top1: result.top1, agreement: 1), result.predictions)
     }
 
-    private func openSession(token: CancellationToken) throws -> QuantizationSession {
+    /// Creates the session once. Its creation is not cancelled with the job
+    /// that started it: a user changing the plan every second would
+    /// otherwise restart the float pass over the whole data set forever.
+    private func openSession() throws -> QuantizationSession {
         lock.lock()
         defer { lock.unlock() }
         if let session { return session }
         let created = try QuantizationSession(model: context.model, calibrated: context.calibrated,
-                                              data: context.evaluationData, token: token)
+                                              data: context.evaluationData)
         session = created
         return created
     }
