@@ -3,8 +3,8 @@
 # itself: the layer table, the layer detail and the help screen at 80x24
 # and 160x48, and the too-small notice at 60x20, for the default sample
 # model. Evaluation runs to completion on the first 1000 test images (200
-# for the quick pass) before each capture, so the files are deterministic;
-# the evaluation panel names the sample count.
+# for the quick pass) before each capture, so the files are deterministic.
+# The evaluation panel names the sample count.
 #
 # Usage: Screens/update.sh   (from anywhere inside the repository)
 # The end-to-end test ScreenCaptureTests fails when these files no longer

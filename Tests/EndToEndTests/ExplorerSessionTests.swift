@@ -32,7 +32,7 @@ final class ExplorerSessionTests: XCTestCase {
         let before = planTop1(in: first)
         XCTAssertNotNil(before, first)
 
-        // Space switches the selected layer (conv1) to float; the message line says so at once.
+        // Space switches the selected layer (conv1) to float; the message line shows it at once.
         try tmux(["send-keys", "-t", session, "Space"])
         let toggled = try waitForPane(timeout: 10) { $0.contains("conv1: now float") }
         XCTAssertTrue(toggled.contains("float"), toggled)
@@ -97,12 +97,12 @@ final class ExplorerSessionTests: XCTestCase {
         return pane
     }
 
-    /// The evaluation panel's plan row.
+    /// Returns the evaluation panel's plan row.
     private func planRow(in pane: String) -> String? {
         pane.split(separator: "\n").first { $0.hasPrefix("│plan ") }.map(String.init)
     }
 
-    /// The plan row's top-1 percentage, when shown.
+    /// Returns the plan row's top-1 percentage, when shown.
     private func planTop1(in pane: String) -> Double? {
         guard let line = planRow(in: pane), line.contains("top-1"),
               let range = line.range(of: #"[0-9]+\.[0-9]+%"#, options: .regularExpression) else { return nil }

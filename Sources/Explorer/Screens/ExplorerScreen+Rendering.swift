@@ -20,7 +20,7 @@ extension ExplorerScreen {
         }
     }
 
-    /// The layer table; wide areas get the shape and range columns too.
+    /// Builds the layer table; wide areas also get the operator, shape and range columns.
     func layerTable(visibleRows: Int, wide: Bool = false) -> Table {
         var columns = [TableColumn("layer")]
         if wide { columns += [TableColumn("op", width: 10), TableColumn("shape", width: 9)] }
@@ -88,8 +88,8 @@ extension ExplorerScreen {
         }
     }
 
-    /// Writes label/value pairs, values wrapped beside their labels; what does
-    /// not fit the area is left out and the last line says so.
+    /// Writes label/value pairs with values wrapped beside their labels. Lines
+    /// that do not fit are left out, and the last line counts them.
     func renderNumbers(_ numbers: [HelpEntry], into grid: inout Grid, area: Rect, glyphs: Glyphs) {
         let termWidth = min(13, max(0, area.width / 3))
         let textWidth = max(1, area.width - termWidth - 1)
@@ -129,8 +129,15 @@ extension ExplorerScreen {
                     : floatStatus.subsetResult
                 if target != .float, let value = result.top1, let floatTop1 = floatResult?.top1 {
                     let delta = (value - floatTop1) * 100
-                    x = grid.write(String(format: "%+6.2f pp ", delta), x: x, y: row.y,
-                                   role: delta < -1 ? .bad : delta < 0 ? .warning : .good, clip: row)
+                    let role: Role
+                    if delta < -1 {
+                        role = .bad
+                    } else if delta < 0 {
+                        role = .warning
+                    } else {
+                        role = .good
+                    }
+                    x = grid.write(String(format: "%+6.2f pp ", delta), x: x, y: row.y, role: role, clip: row)
                 } else {
                     x = grid.write(String(repeating: " ", count: 10), x: x, y: row.y, clip: row)
                 }

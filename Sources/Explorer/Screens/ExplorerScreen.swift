@@ -5,7 +5,7 @@ import Evaluation
 /// The explorer: the layer table with the selected layer's detail and the
 /// evaluation panel (the Layers view), or one layer's detail full screen.
 ///
-/// Every plan change bumps `generation` and asks for a new evaluation; the
+/// Every plan change bumps `generation` and requests a new evaluation. The
 /// caller feeds results back through `apply(_:)`, which drops updates of
 /// older generations.
 public struct ExplorerScreen: Screen {
@@ -56,7 +56,7 @@ public struct ExplorerScreen: Screen {
     public private(set) var accuracyChanges: [String: Double] = [:]
     /// The layer switched by the latest change and the full-set top-1 before it.
     private var pendingAttribution: (layer: String, before: Double)?
-    /// Where `o` loads a plan from: the last saved or given plan file.
+    /// The plan file `o` loads: the last one saved or given with `--plan`.
     public var planPath: String?
     private var analyses: [LayerAnalysis] = []
 
@@ -79,7 +79,7 @@ public struct ExplorerScreen: Screen {
         return QuantizationPlan(defaults: defaults, mode: plan.mode)
     }
 
-    /// The request that evaluates the current plan; the caller sends it once at start.
+    /// Returns the request that evaluates the current plan, and marks its rows as pending.
     public mutating func evaluationRequest() -> Request {
         let allInt8 = allInt8Plan
         // A plan that is already all-int8 shares its results with the all-int8 row.

@@ -3,8 +3,8 @@ import QuantCore
 import Quantization
 import Evaluation
 
-/// What the explorer computes once per model and never changes while it
-/// runs: the prepared graph, calibration statistics of every layer, the
+/// The explorer's per-model state, computed once and fixed while it runs:
+/// the prepared graph, calibration statistics of every layer, the
 /// evaluation data, and per-layer shapes and costs.
 public struct ExplorerContext: Sendable {
     /// Facts about one layer that no plan changes.

@@ -77,7 +77,7 @@ func readPlan(at path: String) throws(PlanFileError) -> QuantizationPlan {
     try QuantizationPlanFile.load(path: path)
 }
 
-/// What happened to a save or load request, to be shown on screen.
+/// The outcome of a save or load request, shown in the message line.
 enum PlanFileOutcome: Sendable {
     case saved(path: String, note: String)
     case loaded(QuantizationPlan, path: String)
@@ -176,9 +176,9 @@ final class Mailbox: @unchecked Sendable {
     func take() -> [Item] {
         lock.lock()
         defer { lock.unlock() }
-        let taken = items
+        let posted = items
         items = []
-        return taken
+        return posted
     }
 }
 
