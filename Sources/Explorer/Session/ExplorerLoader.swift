@@ -8,6 +8,7 @@ import Evaluation
 public enum ExplorerLoadError: Error, CustomStringConvertible {
     case load(LoadError)
     case preparation(path: String, underlying: any Error)
+    case noLayers(path: String)
     case data(path: String, underlying: any Error)
     case calibration(path: String, underlying: any Error)
 
@@ -17,6 +18,9 @@ public enum ExplorerLoadError: Error, CustomStringConvertible {
             return "\(error)"
         case .preparation(let path, let underlying):
             return "cannot prepare model \(path) for quantization: \(underlying)"
+        case .noLayers(let path):
+            return "model \(path) has no layer quantscope can quantize (Conv, Gemm, MatMul, Add, pooling, Concat, "
+                + "Flatten, Reshape), so there is nothing to explore; inspect it with 'quantscope inspect'"
         case .data(let path, let underlying):
             return "cannot load data \(path): \(underlying)"
         case .calibration(let path, let underlying):
@@ -51,6 +55,7 @@ public enum ExplorerLoader {
         } catch {
             throw .preparation(path: modelPath, underlying: error)
         }
+        guard !prepared.layers.isEmpty else { throw .noLayers(path: modelPath) }
         status("loading evaluation data")
         let evaluationData: LabeledImages
         do {
