@@ -362,7 +362,7 @@ MODELS = {
             "Two Conv-BatchNormalization-ReLU-MaxPool blocks and two fully connected layers on Fashion-MNIST."),
     "mobilenet": (mobilenet, FASHION_MEAN, FASHION_STD, 5, 0,
                   "MobileNet-style network: one 3x3 conv, five depthwise-separable blocks with ReLU6, global average pooling, one fully connected layer, on Fashion-MNIST."),
-    "resnet": (resnet, FASHION_MEAN, FASHION_STD, 5, 0,
+    "resnet": (resnet, FASHION_MEAN, FASHION_STD, 7, 0,
                "Residual network: one 3x3 conv, three basic residual blocks with identity or 1x1 projection skips, global average pooling, one fully connected layer, on Fashion-MNIST."),
 }
 

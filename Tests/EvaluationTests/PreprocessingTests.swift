@@ -1,4 +1,4 @@
-import Evaluation
+@testable import Evaluation
 import QuantCore
 import XCTest
 
@@ -49,10 +49,24 @@ final class PreprocessingTests: XCTestCase {
         guard case .invalidValue = error else { return XCTFail("wrong error \(String(describing: error))") }
     }
 
-    func testGrayReplicatedToRGB() throws {
-        let data = try load([255, 0, 0, 255], shape: [1, 2, 2], inputShape: [3, 2, 2])
-        XCTAssertEqual(data.images.shape, [1, 3, 2, 2])
-        XCTAssertEqual(try data.images.floats(), [1, 0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 1])
+    func testGrayArrayForRGBModelRejected() {
+        XCTAssertThrowsError(try load([255, 0, 0, 255], shape: [1, 2, 2], inputShape: [3, 2, 2])) { error in
+            guard case DataError.shapeMismatch(_, _, let expected, let actual) = error else {
+                return XCTFail("wrong error \(error)")
+            }
+            XCTAssertEqual(expected, [1, 3, 2, 2])
+            XCTAssertEqual(actual, [1, 2, 2])
+        }
+    }
+
+    func testGrayImageReplicatedToRGB() throws {
+        let geometry = try InputGeometry(shape: [3, 2, 2], source: "test")
+        var resampling: Resampling?
+        var output: [Float] = []
+        try geometry.appendImage(planes: [255, 0, 0, 255], sourceChannels: 1, sourceHeight: 2, sourceWidth: 2,
+                                 affine: Array(repeating: (multiplier: 1 / 255, offset: 0), count: 3),
+                                 path: "test", element: "image", resampling: &resampling, to: &output)
+        XCTAssertEqual(output, [1, 0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 1])
     }
 
     func testNCHWAndNHWCGiveSameResult() throws {
@@ -132,10 +146,15 @@ final class ResizeTests: XCTestCase {
         super.tearDown()
     }
 
+    /// Resizes one single-channel image the way image files are resized.
     private func resize(_ values: [UInt8], height: Int, width: Int, to inputShape: [Int]) throws -> [Float] {
-        let path = try TestFiles.file("resize.idx", TestFiles.idx(shape: [1, height, width], values: values))
-        return try DataLoader.load(path: path, inputShape: inputShape,
-                                   preprocessing: Preprocessing(scale: 1)).images.floats()
+        let geometry = try InputGeometry(shape: inputShape, source: "test")
+        var resampling: Resampling?
+        var output: [Float] = []
+        try geometry.appendImage(planes: values.map(Float.init), sourceChannels: 1, sourceHeight: height,
+                                 sourceWidth: width, affine: [(multiplier: 1, offset: 0)], path: "test",
+                                 element: "image", resampling: &resampling, to: &output)
+        return output
     }
 
     func testAreaDownscaleAveragesBlocks() throws {

@@ -1,7 +1,8 @@
 import QuantCore
 
 /// Conversion of an image array read from IDX, NPY or NPZ to model input,
-/// following the shape and layout rules stated at `DataLoader`.
+/// following the shape and layout rules stated at `DataLoader`. The array's
+/// channels, height and width must equal the model's.
 enum ArrayImages {
     static func prepare(_ array: Tensor, geometry: InputGeometry, preprocessing: Preprocessing,
                         path: String) throws(DataError) -> Tensor {
@@ -31,7 +32,9 @@ enum ArrayImages {
         default:
             throw .shapeMismatch(path: path, element: element, expected: [count] + geometry.shape, actual: shape)
         }
-        guard height > 0, width > 0, channels > 0 else {
+        // Arrays are fed as stored: unlike image files, they are never resized
+        // or converted between channel counts, so a mismatch is reported.
+        guard channels == geometry.channels, height == geometry.height, width == geometry.width else {
             throw .shapeMismatch(path: path, element: element, expected: [count] + geometry.shape, actual: shape)
         }
 

@@ -30,7 +30,8 @@ import QuantCore
 ///
 /// Without `Preprocessing.layout`, a 4-D array is NCHW when axis 1 has 1, 3
 /// or 4 entries (or as many as the model's channels), else NHWC when axis 3
-/// has, else it is rejected. Channels and size are then adapted as
+/// has, else it is rejected. An array's channels, height and width must
+/// equal the model's; only image files are resized and converted, as
 /// `InputGeometry` describes.
 public enum DataLoader {
     static let imageArrayNames = ["x", "images", "x_test", "data", "inputs"]
