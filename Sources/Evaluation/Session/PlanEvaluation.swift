@@ -28,7 +28,7 @@ public struct PlanEvaluation: Sendable {
 }
 
 extension ExecutionMode {
-    /// How reports name the mode; fake quantization is always marked as a float simulation.
+    /// Report name of the mode. Fake quantization is always marked as a float simulation.
     public var label: String {
         switch self {
         case .integer: return "integer"

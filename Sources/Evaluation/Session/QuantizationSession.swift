@@ -9,9 +9,9 @@ import Quantization
 /// It owns the prepared model, the calibration statistics, the evaluation
 /// data and the float reference. `evaluate` compiles a plan (cheap: clip
 /// ranges come from stored histograms) and runs it batch by batch. Per
-/// batch it keeps the values of the previous plan at unit boundaries
-/// (quantized values as 8-bit integers), within `cacheBudgetBytes`, and
-/// resumes each batch at the latest boundary before the first unit whose
+/// batch it keeps the values of the previous plan at unit boundaries, with
+/// quantized values stored as 8-bit integers, within `cacheBudgetBytes`.
+/// Each batch resumes at the latest boundary before the first unit whose
 /// steps changed, so toggling one layer recomputes only what lies
 /// downstream of it.
 ///
@@ -225,7 +225,7 @@ public final class QuantizationSession: @unchecked Sendable {
         }
     }
 
-    /// Bytes the cache holds now.
+    /// Bytes the cached values take now.
     public var cachedBytes: Int {
         evaluationLock.lock()
         defer { evaluationLock.unlock() }
@@ -243,7 +243,7 @@ public final class QuantizationSession: @unchecked Sendable {
     }
 }
 
-/// What one batch computed under the previous plan.
+/// Cached values and logits of one batch under the plan it last ran.
 struct BatchCache: Sendable {
     var program: ExecutionProgram?
     var store = ValueStore()

@@ -2,10 +2,11 @@ import QuantCore
 import Quantization
 
 extension QuantizationSession {
-    /// Error of every int8 layer of `plan` against the float model, on the
-    /// first `reference.activationSamples` samples (256 by default):
-    /// cumulative (the whole plan up to the layer) and local (the layer
-    /// alone in int8, its input the float model's value, quantized).
+    /// Measures the error of every int8 layer of `plan` against the float
+    /// model on the first `reference.activationSamples` samples (256 by
+    /// default). Cumulative error runs the whole plan up to the layer. Local
+    /// error runs the layer alone in int8, fed the float model's input value,
+    /// quantized.
     public func layerErrors(_ plan: QuantizationPlan,
                             token: CancellationToken = CancellationToken()) throws -> [LayerError] {
         let samples = reference.activationSamples
@@ -36,7 +37,7 @@ extension QuantizationSession {
 
     private var inputValueName: String { prepared.model.graph.runtimeInputs.first?.name ?? "" }
 
-    /// The layer's output as float: dequantized in integer mode, as computed in fake-quant mode.
+    /// Returns the layer's output as float: dequantized in integer mode, as computed in fake-quant mode.
     private func output(of value: String, report: LayerReport, in store: ValueStore,
                         mode: ExecutionMode) throws -> [Float]? {
         if mode == .integer, let tensor = store.integer[value], let parameters = report.outputParameters {

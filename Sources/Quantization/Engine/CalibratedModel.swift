@@ -96,7 +96,7 @@ public final class CalibratedModel: @unchecked Sendable {
         while let index = graph.nodes.lastIndex(where: { $0.outputs.contains(value) }) {
             indices.insert(index, at: 0)
             let node = graph.nodes[index]
-            if node.opType == layer.opType && (layer.opType != "MatMul" || node.opType == "MatMul") { break }
+            if node.opType == layer.opType { break }
             guard let next = node.inputs.first(where: { !$0.isEmpty && graph.initializers[$0] == nil }) else { break }
             value = next
         }

@@ -2,8 +2,8 @@
 // arithmetic: shapes come from the input tensors, parameters from the layer.
 //
 // TODO: run Conv and fully connected layers on the packed int8 GEMM
-// (`Int8Gemm`, `PackedInt8Weights`) once it is merged; these scalar kernels
-// then remain the reference it is tested against.
+// (`Int8Gemm`, `PackedInt8Weights`) once it is merged. These scalar kernels
+// then stay as the reference it is tested against.
 
 extension IntegerLayer {
     /// Computes the layer's output from `inputs` (one per entry of `inputs`,
@@ -138,7 +138,7 @@ extension IntegerStorage {
         }
     }
 
-    /// The elements as `Element`; the caller has checked the container.
+    /// Returns the elements as `Element`. The caller has checked the container.
     public func values<Element: QuantizedValue>(_ type: Element.Type) -> [Element] {
         switch self {
         case .int8(let values): return values as? [Element] ?? values.map { Element(truncatingIfNeeded: $0) }

@@ -1,9 +1,9 @@
 import QuantCore
 
 /// Executes an `ExecutionProgram` on one batch. int8 layers run the integer
-/// kernels on quantized tensors passed directly from layer to layer; float
-/// layers and the nodes outside every layer run the float reference
-/// kernels; quantize, dequantize and requantize steps sit where the program
+/// kernels on quantized tensors passed directly from layer to layer. The
+/// float layers and the nodes outside every layer run the reference
+/// kernels. Quantize, dequantize and requantize steps sit where the program
 /// placed them. The integer parameters are taken as compiled, never
 /// recomputed here.
 public struct MixedRuntime: Sendable {
