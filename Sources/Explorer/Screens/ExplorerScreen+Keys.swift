@@ -108,7 +108,7 @@ extension ExplorerScreen {
         case .left:
             let layout = ExplorerLayout(area: area, view: view, layerCount: context.layers.count)
             if view == .layers, let table = layout.table,
-               let row = layerTable(visibleRows: table.height - 3, wide: table.width >= 120).rowIndex(at: mouse.point, area: table.inset(by: 1)) {
+               let row = layerTable(visibleRows: table.height - 3, wide: table.width >= ExplorerScreen.wideTableWidth).rowIndex(at: mouse.point, area: table.inset(by: 1)) {
                 return row == selectedLayer ? .openDetail : .selectLayer(row)
             }
             return nil

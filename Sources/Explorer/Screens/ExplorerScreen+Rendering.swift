@@ -8,7 +8,7 @@ extension ExplorerScreen {
         let layout = ExplorerLayout(area: area, view: view, layerCount: context.layers.count)
         if let box = layout.table {
             grid.drawBox(box, glyphs: glyphs, title: "Layers (Enter: detail, Space: int8/float)")
-            layerTable(visibleRows: box.height - 3, wide: box.width >= 120).render(into: &grid, area: box.inset(by: 1), glyphs: glyphs)
+            layerTable(visibleRows: box.height - 3, wide: box.width >= ExplorerScreen.wideTableWidth).render(into: &grid, area: box.inset(by: 1), glyphs: glyphs)
         }
         if let box = layout.detail {
             renderDetail(into: &grid, area: box, glyphs: glyphs)
@@ -20,13 +20,17 @@ extension ExplorerScreen {
         }
     }
 
+    /// The narrowest table box that gets the wide columns and still leaves
+    /// the layer name 15 columns.
+    static let wideTableWidth = 140
+
     /// Builds the layer table; wide areas also get the operator, shape and range columns.
     func layerTable(visibleRows: Int, wide: Bool = false) -> Table {
         var columns = [TableColumn("layer")]
-        if wide { columns += [TableColumn("op", width: 10), TableColumn("shape", width: 9)] }
+        if wide { columns += [TableColumn("op", width: 10), TableColumn("shape", width: 11)] }
         columns += [TableColumn("precision", width: 10), TableColumn("out S, Z", width: 14),
                     TableColumn("weight S", width: 16)]
-        if wide { columns += [TableColumn("weights", width: 17), TableColumn("outputs", width: 17)] }
+        if wide { columns += [TableColumn("weights", width: 16), TableColumn("outputs", width: 16)] }
         columns += [TableColumn("SQNR", width: 5, alignment: .right), TableColumn("RMSE/S", width: 6, alignment: .right),
                     TableColumn("dTop1", width: 6, alignment: .right)]
         let cells: [[TableCell]] = rows.map { row in
