@@ -70,18 +70,36 @@ final class ExplorerSessionTests: XCTestCase {
         }
     }
 
+    /// Runs tmux and returns its output, through a temporary file.
+    ///
+    /// Foundation's `Process` is not used: on Linux it notices a child's exit
+    /// through a descriptor the child inherits, and the tmux server that
+    /// `new-session` starts keeps that descriptor open for its whole life.
     @discardableResult
     private func tmux(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.tmuxPath ?? "/usr/bin/tmux")
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        let outputPath = FileManager.default.temporaryDirectory
+            .appendingPathComponent("quantscope-tmux-\(ProcessInfo.processInfo.processIdentifier).txt").path
+        defer { try? FileManager.default.removeItem(atPath: outputPath) }
+        let executable = Self.tmuxPath ?? "/usr/bin/tmux"
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+
+        var child: pid_t = 0
+        let spawned = posix_spawn(&child, executable, &actions, nil, argv, environ)
+        guard spawned == 0 else {
+            throw NSError(domain: NSPOSIXErrorDomain, code: Int(spawned),
+                          userInfo: [NSLocalizedDescriptionKey: "cannot start \(executable)"])
+        }
+        var status: Int32 = 0
+        while waitpid(child, &status, 0) == -1 && errno == EINTR {}
+        return (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
     }
 
     /// Polls the pane until `condition` holds, and returns its text; fails with the last pane after `timeout` seconds.
