@@ -21,7 +21,7 @@ let package = Package(
         .systemLibrary(name: "CJPEG", path: "Sources/CJPEG",
                        providers: [.apt(["libjpeg-dev"])]),
 
-        .target(name: "QuantCore", swiftSettings: optimizedInDebug),
+        .target(name: "QuantCore", dependencies: ["CKernels"], swiftSettings: optimizedInDebug),
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"], .when(configuration: .debug))]),
         .target(name: "Quantization", dependencies: ["QuantCore", "CKernels"], swiftSettings: optimizedInDebug),
         .target(name: "Evaluation",

@@ -7,8 +7,9 @@
 /*
  * SIMD microkernels that Swift cannot express: an int8 matrix-multiply tile
  * for AVX-512 VNNI (vpdpbusd), for AVX2 (vpmovzxbw/vpmovsxbw + vpmaddwd) and
- * a portable scalar fallback. Packing, zero-point algebra and threading live
- * in Swift (Sources/Quantization/Fast).
+ * a portable scalar fallback, and a float tile for AVX-512 F and AVX2 with
+ * FMA. Packing, zero-point algebra and threading live in Swift: the int8
+ * GEMM in Sources/Quantization/Fast, the float GEMM in Sources/QuantCore/Gemm.
  *
  * Shape letters: M rows of activations (im2col rows or fully connected
  * inputs), N output columns (output channels), K reduction depth.

@@ -27,6 +27,9 @@ public enum EngineError: Error, Equatable, CustomStringConvertible {
     case unsupportedMode(node: String, opType: String, reason: String)
     /// Building an output tensor failed.
     case tensor(node: String, opType: String, error: TensorError)
+    /// The packed matrix multiply rejected its operands, which the operator
+    /// had already checked: an internal inconsistency, not a model error.
+    case matrixMultiply(node: String, opType: String, error: GemmError)
 
     public var description: String {
         switch self {
@@ -61,6 +64,9 @@ public enum EngineError: Error, Equatable, CustomStringConvertible {
             return "node \(node) (\(opType)): \(reason)"
         case .tensor(let node, let opType, let error):
             return "node \(node) (\(opType)): \(error)"
+        case .matrixMultiply(let node, let opType, let error):
+            return "node \(node) (\(opType)): matrix multiply failed: \(error); "
+                + "this is an engine bug, please report it with the model"
         }
     }
 }

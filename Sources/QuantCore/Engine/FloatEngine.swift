@@ -4,11 +4,16 @@
 /// every operator against `OperatorRegistry`, that every node input is
 /// produced before it is read (topological order), and that every graph
 /// output is produced. It then infers the shape of every value (see
-/// `valueShapes`). The engine is an immutable value, safe to share between tasks.
+/// `valueShapes`), and packs the constant right-hand matrices of Gemm and
+/// MatMul (`PackedWeightCache`). The engine is an immutable value, safe to
+/// share between tasks.
 public struct FloatEngine: Sendable {
     public let model: Model
     /// Opset version of the default ONNX domain.
     public let opset: Int64
+    /// How Conv, Gemm and MatMul multiply: threads per product and the
+    /// packed weights of this model.
+    public let matrixOptions: MatrixMultiplyOptions
     /// Shape of every value (graph inputs, initializers, node outputs), with
     /// the batch dimension symbolic. Empty when the shapes depend on input
     /// data or the graph inputs declare no shapes.
@@ -18,7 +23,12 @@ public struct FloatEngine: Sendable {
     private let lastReader: [String: Int]
     private let graphOutputs: Set<String>
 
-    public init(model: Model) throws(EngineError) {
+    /// Validates `model` and packs its weights. `threadCount` is the number
+    /// of threads each matrix product may use (at least 1). Keep the
+    /// default of 1 when several inferences run at once, as in the
+    /// evaluation runner, which already runs one batch per core; raise it
+    /// for a single inference on an otherwise idle machine.
+    public init(model: Model, threadCount: Int = 1) throws(EngineError) {
         guard let opset = model.defaultOpsetVersion else { throw .missingDefaultOpset }
         let graph = model.graph
         var available = Set(graph.initializers.keys).union(graph.inputs.map(\.name))
@@ -40,6 +50,8 @@ public struct FloatEngine: Sendable {
         self.opset = opset
         self.lastReader = lastReader
         self.graphOutputs = Set(graph.outputs.map(\.name))
+        self.matrixOptions = MatrixMultiplyOptions(threadCount: threadCount,
+                                                   packedWeights: PackedWeightCache(model: model))
         self.valueShapes = [:]
         self.valueShapes = try ShapeInference.inferShapes(of: self)
     }
@@ -118,7 +130,7 @@ public struct FloatEngine: Sendable {
                 }
                 inputs.append(tensor)
             }
-            let results = try Operators.execute(node, inputs: inputs, opset: opset)
+            let results = try Operators.execute(node, inputs: inputs, opset: opset, options: matrixOptions)
             for (name, tensor) in zip(node.outputs, results) where !name.isEmpty {
                 values[name] = tensor
             }

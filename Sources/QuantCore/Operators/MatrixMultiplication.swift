@@ -1,4 +1,6 @@
-/// Gemm and MatMul, both on `SGEMM`.
+/// Gemm and MatMul. Gemm, and MatMul whose B is a cached initializer, run
+/// on `FloatGemm` with B packed (once per model when `PackedWeightCache`
+/// holds it); the other MatMul products and the reference path run on `SGEMM`.
 enum MatrixMultiplication {
     /// Gemm: `Y = alpha * A' * B' + beta * C`, with `A'` = A or its transpose
     /// (transA), `B'` likewise (transB), A' [M, K], B' [K, N], and C
@@ -21,10 +23,20 @@ enum MatrixMultiplication {
             throw context.invalidShape([a.shape, b.shape], "inner dimensions differ: K = \(k) for A', \(bRows) for B'")
         }
         if transposeA { aValues = SGEMM.transposed(aValues, rows: a.shape[0], columns: a.shape[1]) }
-        if transposeB { bValues = SGEMM.transposed(bValues, rows: b.shape[0], columns: b.shape[1]) }
 
         var product = [Float](repeating: 0, count: m * n)
-        multiply(aValues, bValues, into: &product, m: m, n: n, k: k)
+        if context.matrixOptions.usesReferenceKernels || m == 0 || n == 0 || k == 0 {
+            if transposeB { bValues = SGEMM.transposed(bValues, rows: b.shape[0], columns: b.shape[1]) }
+            multiply(aValues, bValues, into: &product, m: m, n: n, k: k)
+        } else {
+            let packed = try packedRightHandSide(context, values: bValues, depth: k, columnCount: n,
+                                                 transposed: transposeB)
+            try aValues.withUnsafeBufferPointer { aBuffer throws(EngineError) in
+                try product.withUnsafeMutableBufferPointer { productBuffer throws(EngineError) in
+                    try context.multiply(aBuffer, rowCount: m, weights: packed, into: productBuffer)
+                }
+            }
+        }
         if alpha != 1 {
             for index in product.indices { product[index] *= alpha }
         }
@@ -69,6 +81,18 @@ enum MatrixMultiplication {
         let bIndex = Broadcasting.sourceIndices(of: bBatch, in: batchShape)
 
         var output = [Float](repeating: 0, count: try context.elementCount(batchShape + [m, n]))
+        // A constant matrix B multiplies every matrix of A, which lie one
+        // after another, so one product of batchCount * m rows covers them.
+        if b.rank == 2, m > 0, !context.matrixOptions.usesReferenceKernels,
+           let packed = context.matrixOptions.packedWeights.weights(for: context.inputName(1), transposed: false,
+                                                                    values: bValues) {
+            try aValues.withUnsafeBufferPointer { aBuffer throws(EngineError) in
+                try output.withUnsafeMutableBufferPointer { outputBuffer throws(EngineError) in
+                    try context.multiply(aBuffer, rowCount: batchCount * m, weights: packed, into: outputBuffer)
+                }
+            }
+            return [try context.tensor(shape: matMulOutputShape(batchShape, a, b, m, n), data: .float32(output))]
+        }
         aValues.withUnsafeBufferPointer { aBuffer in
             bValues.withUnsafeBufferPointer { bBuffer in
                 output.withUnsafeMutableBufferPointer { outputBuffer in
@@ -83,10 +107,34 @@ enum MatrixMultiplication {
                 }
             }
         }
+        return [try context.tensor(shape: matMulOutputShape(batchShape, a, b, m, n), data: .float32(output))]
+    }
+
+    /// The MatMul output shape: the batch shape, then M unless A is 1-D and N unless B is 1-D.
+    private static func matMulOutputShape(_ batchShape: [Int], _ a: Tensor, _ b: Tensor, _ m: Int, _ n: Int) -> [Int] {
         var outputShape = batchShape
         if a.rank > 1 { outputShape.append(m) }
         if b.rank > 1 { outputShape.append(n) }
-        return [try context.tensor(shape: outputShape, data: .float32(output))]
+        return outputShape
+    }
+
+    /// Returns input 1 packed as the `depth x columnCount` matrix B: the
+    /// cached packing when the node reads a cached initializer, else packed
+    /// now. `transposed` means the input is stored `[columnCount][depth]`.
+    private static func packedRightHandSide(_ context: OperatorContext, values: [Float], depth: Int,
+                                            columnCount: Int, transposed: Bool) throws(EngineError) -> PackedFloatWeights {
+        if let cached = context.matrixOptions.packedWeights.weights(for: context.inputName(1),
+                                                                     transposed: transposed, values: values) {
+            return cached
+        }
+        do {
+            return try PackedFloatWeights(values, depth: depth, columnCount: columnCount,
+                                          layout: transposed ? .columnMajor : .rowMajor)
+        } catch let error as GemmError {
+            throw .matrixMultiply(node: context.name, opType: context.opType, error: error)
+        } catch {
+            preconditionFailure("PackedFloatWeights throws only GemmError, got \(error)")
+        }
     }
 
     static func multiply(_ a: [Float], _ b: [Float], into c: inout [Float], m: Int, n: Int, k: Int) {

@@ -4,6 +4,7 @@ struct OperatorContext {
     let node: Node
     let inputs: [Tensor?]
     let opset: Int64
+    var matrixOptions = MatrixMultiplyOptions()
 
     var name: String { node.displayName }
     var opType: String { node.opType }
@@ -15,6 +16,11 @@ struct OperatorContext {
         guard index < inputs.count else { return nil }
         if index < node.inputs.count, node.inputs[index].isEmpty { return nil }
         return inputs[index]
+    }
+
+    /// Returns the graph value name of input `index`, empty when the node names none.
+    func inputName(_ index: Int) -> String {
+        index < node.inputs.count ? node.inputs[index] : ""
     }
 
     func input(_ index: Int) throws(EngineError) -> Tensor {
@@ -128,5 +134,22 @@ struct OperatorContext {
             throw invalidAttribute(attribute, String(axis), "must lie in [\(-rank), \(upper)] for rank \(rank)")
         }
         return Int(axis < 0 ? axis + Int64(rank) : axis)
+    }
+}
+
+extension OperatorContext {
+    /// Computes `C = A * B` with `FloatGemm` on the threads of
+    /// `matrixOptions`, for row-major `a` (`rowCount x weights.depth`) and
+    /// `c` (`rowCount x weights.columnCount`).
+    func multiply(_ a: UnsafeBufferPointer<Float>, rowCount: Int, weights: PackedFloatWeights,
+                  into c: UnsafeMutableBufferPointer<Float>) throws(EngineError) {
+        do {
+            try FloatGemm.multiply(a, rowCount: rowCount, weights: weights, into: c,
+                                   threadCount: matrixOptions.threadCount)
+        } catch let error as GemmError {
+            throw .matrixMultiply(node: name, opType: opType, error: error)
+        } catch {
+            preconditionFailure("FloatGemm throws only GemmError, got \(error)")
+        }
     }
 }

@@ -3,10 +3,13 @@ public enum Operators {
     /// Runs `node` on `inputs` (one per entry of `node.inputs`, nil where an
     /// optional input is omitted) under the default-domain `opset`, and
     /// returns its outputs in order. Integer inputs (shapes, axes) are int64;
-    /// numeric inputs are float32.
-    public static func execute(_ node: Node, inputs: [Tensor?], opset: Int64) throws(EngineError) -> [Tensor] {
+    /// numeric inputs are float32. `options` sets how Conv, Gemm and MatMul
+    /// run their matrix products; the default runs them on the calling
+    /// thread and packs every right-hand matrix per call.
+    public static func execute(_ node: Node, inputs: [Tensor?], opset: Int64,
+                               options: MatrixMultiplyOptions = MatrixMultiplyOptions()) throws(EngineError) -> [Tensor] {
         try OperatorRegistry.check(node, opset: opset)
-        let context = OperatorContext(node: node, inputs: inputs, opset: opset)
+        let context = OperatorContext(node: node, inputs: inputs, opset: opset, matrixOptions: options)
         switch node.opType {
         case "Conv": return try Convolution.conv(context)
         case "Gemm": return try MatrixMultiplication.gemm(context)

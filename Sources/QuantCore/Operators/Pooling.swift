@@ -92,6 +92,13 @@ enum Pooling {
     @inline(__always)
     private static func taps(start: Int, axis: SpatialAxis, lower: Int, upper: Int) -> Range<Int> {
         let step = axis.dilation
+        // Without dilation the bounds need no division, which would
+        // otherwise dominate a small window such as 2x2.
+        if step == 1 {
+            let first = max(0, lower - start)
+            let end = min(axis.kernel, upper - start)
+            return first < end ? first..<end : 0..<0
+        }
         let first = start >= lower ? 0 : (lower - start + step - 1) / step
         let end = start >= upper ? 0 : min(axis.kernel, (upper - start + step - 1) / step)
         return first < end ? first..<end : 0..<0

@@ -30,9 +30,13 @@ final class SampleModelAccuracyTests: XCTestCase {
         return try QuantizationSession(model: model, data: data, calibrationImages: calibration.images)
     }
 
+    /// The sample models, or those QUANTSCOPE_ACCURACY_MODELS lists (comma-separated file names).
     private var models: [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: sampleModels.path)) ?? [])
+        let all = ((try? FileManager.default.contentsOfDirectory(atPath: sampleModels.path)) ?? [])
             .filter { $0.hasSuffix(".onnx") }.sorted()
+        guard let list = ProcessInfo.processInfo.environment["QUANTSCOPE_ACCURACY_MODELS"] else { return all }
+        let chosen = Set(list.split(separator: ",").map(String.init))
+        return all.filter(chosen.contains)
     }
 
     func testTFLitePerChannelWithinOnePointOfFloat() throws {
@@ -64,6 +68,26 @@ final class SampleModelAccuracyTests: XCTestCase {
             print("| model | float | scheme | weights | int8 integer | int8 fake-quant |")
             print("|---|---|---|---|---|---|")
             rows.forEach { print($0) }
+        }
+    }
+
+    /// Measures the cache size and the time of toggling one layer on the
+    /// full test set of the CNN sample model. Runs only with
+    /// QUANTSCOPE_FULL_ACCURACY=1 because the first all-int8 pass is slow.
+    func testCNNToggleTimeAndCacheSize() throws {
+        guard ProcessInfo.processInfo.environment["QUANTSCOPE_FULL_ACCURACY"] == "1",
+              models.contains("cnn.onnx") else { throw XCTSkip("set QUANTSCOPE_FULL_ACCURACY=1") }
+        let session = try session("cnn.onnx", limit: nil)
+        let allInt8 = QuantizationPlan(defaults: LayerQuantization(precision: .int8))
+        let first = try session.evaluate(allInt8)
+        print("cnn all-int8 first pass: \(first.seconds) s, cache \(session.cachedBytes) bytes")
+        XCTAssertLessThan(session.cachedBytes, 512 << 20)
+        var plan = allInt8
+        for layer in ["fc2", "fc1", "conv2"] {
+            plan.set(LayerQuantization(precision: .float), for: layer)
+            let result = try session.evaluate(plan)
+            print("cnn toggle \(layer): \(result.seconds) s, recomputed \(result.recomputedFraction), "
+                  + "cache \(session.cachedBytes) bytes")
         }
     }
 }

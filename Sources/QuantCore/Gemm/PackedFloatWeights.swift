@@ -1,4 +1,3 @@
-import QuantCore
 
 /// The `K x N` matrix B of `C = A * B` (Float), packed once so that
 /// `FloatGemm` reads it contiguously: panels of `FloatGemm.panelWidth`
@@ -10,7 +9,7 @@ public struct PackedFloatWeights: Sendable {
     /// N, the number of output columns.
     public let columnCount: Int
     /// `panelCount * depth * FloatGemm.panelWidth` values.
-    let packed: [Float]
+    var packed: [Float]
 
     var panelCount: Int { (columnCount + FloatGemm.panelWidth - 1) / FloatGemm.panelWidth }
 
@@ -38,5 +37,29 @@ public struct PackedFloatWeights: Sendable {
             }
         }
         self.packed = packed
+    }
+
+    /// Creates an all-zero packed matrix whose rows the caller fills with
+    /// `packRow`: the per-call right-hand operand of a convolution, where B
+    /// is the im2col matrix of one image and group.
+    init(zeroedDepth depth: Int, columnCount: Int) {
+        self.depth = depth
+        self.columnCount = columnCount
+        let panels = (columnCount + FloatGemm.panelWidth - 1) / FloatGemm.panelWidth
+        packed = [Float](repeating: 0, count: panels * depth * FloatGemm.panelWidth)
+    }
+
+    /// Copies row `k` of B (`columnCount` contiguous values at `source`) into
+    /// the panels at `packed`, `panelWidth` values per panel.
+    static func packRow(_ k: Int, from source: UnsafePointer<Float>, depth: Int, columnCount: Int,
+                        into packed: UnsafeMutablePointer<Float>) {
+        let width = FloatGemm.panelWidth
+        var column = 0
+        var target = packed + k * width
+        while column < columnCount {
+            target.update(from: source + column, count: min(width, columnCount - column))
+            column += width
+            target += depth * width
+        }
     }
 }

@@ -1,7 +1,6 @@
 import CKernels
 import Dispatch
 import Foundation
-import QuantCore
 
 /// Single-precision matrix multiply `C[M][N] = sum_k A[M][K] * B[K][N]` with
 /// B packed once (`PackedFloatWeights`), for the float engine's Conv (after
