@@ -12,12 +12,15 @@ import Foundation
 /// effects go to `onRequest`, which must return quickly and do the work on
 /// another thread, calling `wakeUp.wake()` when there is something new.
 ///
+/// `initialRequests` go to `onRequest` once the first screen is drawn.
+///
 /// The terminal is restored on every exit path: quit, signal, or a thrown error.
 func runExplorerLoop<S: Screen>(
     screen: S,
     environment: [String: String] = ProcessInfo.processInfo.environment,
     wakeUp: WakeUp,
     onRequest: (S.Request) -> Void,
+    start initialRequests: [S.Request] = [],
     refresh: (inout S) -> Effect<S.Request>
 ) throws -> Int32 {
     let signals = TerminationSignals(wakeUp: wakeUp)
@@ -27,6 +30,7 @@ func runExplorerLoop<S: Screen>(
 
     var host = ScreenHost(screen: screen, size: terminal.size, glyphs: terminal.glyphs)
     terminal.draw(host.render())
+    initialRequests.forEach(onRequest)
     let resizePollMilliseconds: Int32 = 200
 
     while true {

@@ -1,12 +1,13 @@
 import Foundation
 
 /// Subcommands by name, in the order the overview lists them.
-let commands: [Command] = [inspectCommand, evalCommand, benchCommand]
+let commands: [Command] = [inspectCommand, evalCommand, benchCommand, snapshotCommand]
 
 let overview = """
     quantscope: see what 8-bit quantization does to a neural network, layer by layer.
 
-    usage: quantscope <command> [arguments] [options]
+    usage: quantscope [MODEL] [options]          open the explorer (default model: SampleModels/cnn.onnx)
+           quantscope <command> [arguments] [options]
 
     commands:
     \(commands.map { "  " + padded($0.spec.name, 10) + $0.spec.summary }.joined(separator: "\n"))
@@ -16,9 +17,7 @@ let overview = """
 
 func runCommandLine(_ arguments: [String]) -> Int32 {
     guard let first = arguments.first else {
-        // NOTE: The explorer is not wired in yet, so no arguments prints help.
-        print(overview)
-        return ExitStatus.success
+        return execute(explorerCommand, arguments: [])
     }
     if first == "--help" || first == "-h" || first == "help" {
         print(overview)
@@ -26,6 +25,10 @@ func runCommandLine(_ arguments: [String]) -> Int32 {
     }
     if first == "demo-ui" {
         return runDemoUI(arguments: Array(arguments.dropFirst()))
+    }
+    // A model path or an option opens the explorer; a bare word must be a command.
+    if first.hasPrefix("-") || first.hasSuffix(".onnx") || first.contains("/") || FileManager.default.fileExists(atPath: first) {
+        return execute(explorerCommand, arguments: arguments)
     }
     guard let command = commands.first(where: { $0.spec.name == first }) else {
         printError("\(UsageError.unknownCommand(first))")

@@ -62,6 +62,29 @@ public final class QuantizationSession: @unchecked Sendable {
         self.cache = Array(repeating: BatchCache(), count: (data.count + self.batchSize - 1) / self.batchSize)
     }
 
+    /// Uses an already calibrated model, so a caller that needed the
+    /// calibration statistics earlier does not calibrate twice, and computes
+    /// the float reference on `data`.
+    public init(model: Model, calibrated: CalibratedModel, data: LabeledImages, referenceSamples: Int = 256,
+                batchSize: Int = 250, cacheBudgetBytes: Int = 256 << 20,
+                token: CancellationToken = CancellationToken()) throws {
+        let prepared = calibrated.prepared
+        guard let input = prepared.model.graph.runtimeInputs.first?.name,
+              let output = prepared.model.graph.outputs.first?.name else {
+            throw EvaluationError.outputShape(expected: "a model with one input and one output", actual: [])
+        }
+        self.model = model
+        self.data = data
+        self.batchSize = max(1, batchSize)
+        self.cacheBudgetBytes = cacheBudgetBytes
+        self.inputName = input
+        self.outputName = output
+        self.calibrated = calibrated
+        self.reference = try FloatReference.compute(prepared: prepared, data: data, batchSize: self.batchSize,
+                                                    activationSamples: referenceSamples, token: token)
+        self.cache = Array(repeating: BatchCache(), count: (data.count + self.batchSize - 1) / self.batchSize)
+    }
+
     /// The most recent completed evaluation.
     public var lastEvaluation: PlanEvaluation? {
         resultLock.lock()

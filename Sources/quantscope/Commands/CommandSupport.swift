@@ -34,7 +34,7 @@ func execute(_ command: Command, arguments: [String]) -> Int32 {
         parsed = try parseArguments(arguments, spec: command.spec)
     } catch {
         printError("\(error)")
-        printError("run 'quantscope \(command.spec.name) --help' for usage")
+        printError("run '\(["quantscope", command.spec.name].filter { !$0.isEmpty }.joined(separator: " ")) --help' for usage")
         return ExitStatus.usage
     }
     if parsed.helpRequested {
@@ -46,7 +46,7 @@ func execute(_ command: Command, arguments: [String]) -> Int32 {
         return ExitStatus.success
     } catch let error as UsageError {
         printError("\(error)")
-        printError("run 'quantscope \(command.spec.name) --help' for usage")
+        printError("run '\(["quantscope", command.spec.name].filter { !$0.isEmpty }.joined(separator: " ")) --help' for usage")
         return ExitStatus.usage
     } catch {
         printError("\(error)")
