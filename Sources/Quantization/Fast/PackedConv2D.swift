@@ -1,0 +1,134 @@
+/// Quantized 2-D convolution on the packed int8 GEMM, bit-exact with
+/// `conv2D`:
+///
+///     A[p][k] = q1[n, g*C/groups + c, iy, ix]   (im2col; Z1 where (iy, ix) is padding)
+///     acc[p][j] = sum_k (A[p][k] - Z1) * (B_g[k][j] - Z2)            (Int8Gemm)
+///     q3[n, co, oy, ox] = clamp(Z3 + M[co] * (acc[p][j] + bias[co]))  (outputStage)
+///
+/// with p = oy * OW + ox, k = (c * kH + ky) * kW + kx, co = g * Cout/groups + j.
+/// A padded tap holds Z1, real value 0, so it adds exactly nothing, as the
+/// reference kernel's skipped taps do. Each image and group is one GEMM of
+/// `OH*OW x K` by `K x Cout/groups` on the calling thread.
+///
+/// Returns false, computing nothing, when the layer's depth could overflow
+/// the GEMM's int32 accumulators for this input zero-point; the caller then
+/// runs `conv2D`.
+@_specialize(where Element == Int8)
+@_specialize(where Element == UInt8)
+public func packedConv2D<Element: QuantizedValue & Int8GemmElement>(
+    input: UnsafeBufferPointer<Element>,
+    weights: PackedLayerWeights,
+    bias: UnsafeBufferPointer<Int32>?,
+    output: UnsafeMutableBufferPointer<Element>,
+    shape: Conv2DShape,
+    parameters: AccumulatingLayerParameters,
+    scratch: IntegerScratch
+) throws -> Bool {
+    let kernel = "PackedConv2D"
+    let (outputHeight, outputWidth) = try shape.validated(kernel)
+    try checkCount(kernel, "input", expected: shape.inputCount, actual: input.count)
+    try checkCount(kernel, "output", expected: shape.outputCount, actual: output.count)
+    try parameters.validate(kernel, channels: shape.outputChannels, biasCount: bias?.count, Element.self)
+    let depth = shape.reductionDepth
+    let channelsPerGroup = shape.outputChannelsPerGroup
+    guard weights.groups.count == shape.groups,
+          weights.groups.allSatisfy({ $0.depth == depth && $0.columnCount == channelsPerGroup }) else {
+        throw KernelError.invalidShape(kernel: kernel, field: "packed weight groups", value: weights.groups.count,
+                                       requirement: "\(shape.groups) groups of \(depth) x \(channelsPerGroup)")
+    }
+    guard weights.fitsAccumulator(Element.self, inputZeroPoint: parameters.inputZeroPoint) else { return false }
+
+    let plane = outputHeight * outputWidth
+    let columns = scratch.columnBuffer(Element.self, count: plane * depth)
+    let accumulators = scratch.accumulatorBuffer(count: plane * channelsPerGroup)
+    for image in 0..<shape.batch {
+        for group in 0..<shape.groups {
+            im2col(input: input, image: image, group: group, shape: shape, outputHeight: outputHeight,
+                   outputWidth: outputWidth, padValue: Element(truncatingIfNeeded: parameters.inputZeroPoint),
+                   into: columns)
+            try Int8Gemm.multiply(UnsafeBufferPointer(columns), rowCount: plane, zeroPoint: parameters.inputZeroPoint,
+                                  weights: weights.groups[group], into: accumulators, workspace: scratch.workspace)
+            let firstChannel = group * channelsPerGroup
+            applyOutputStage(accumulators: UnsafeBufferPointer(accumulators), rowCount: plane,
+                             columnCount: channelsPerGroup, firstChannel: firstChannel, bias: bias,
+                             parameters: parameters,
+                             output: output.baseAddress! + (image * shape.outputChannels + firstChannel) * plane,
+                             rowStride: 1, columnStride: plane)
+        }
+    }
+    return true
+}
+
+/// Writes the `OH*OW x (C/groups * kH * kW)` patch matrix of one image and
+/// group into `matrix`, row p holding the window of output pixel p in the
+/// weights' (c, ky, kx) order, `padValue` where the window leaves the input.
+@inline(__always)
+func im2col<Element: QuantizedValue>(
+    input: UnsafeBufferPointer<Element>, image: Int, group: Int, shape: Conv2DShape,
+    outputHeight: Int, outputWidth: Int, padValue: Element, into matrix: UnsafeMutableBufferPointer<Element>
+) {
+    let inputHeight = shape.inputHeight, inputWidth = shape.inputWidth
+    let kernelHeight = shape.kernelHeight, kernelWidth = shape.kernelWidth
+    let channels = shape.inputChannelsPerGroup
+    let inputPlane = inputHeight * inputWidth
+    let groupBase = input.baseAddress! + (image * shape.inputChannels + group * channels) * inputPlane
+    var destination = matrix.baseAddress!
+    for outputY in 0..<outputHeight {
+        let originY = outputY * shape.strideHeight - shape.padTop
+        for outputX in 0..<outputWidth {
+            let originX = outputX * shape.strideWidth - shape.padLeft
+            // The window lies inside the input horizontally: copy whole kernel rows.
+            let inside = originX >= 0 && originX + (kernelWidth - 1) * shape.dilationWidth < inputWidth
+            for channel in 0..<channels {
+                let channelBase = groupBase + channel * inputPlane
+                for kernelY in 0..<kernelHeight {
+                    let inputY = originY + kernelY * shape.dilationHeight
+                    if inputY < 0 || inputY >= inputHeight {
+                        for kernelX in 0..<kernelWidth { destination[kernelX] = padValue }
+                    } else {
+                        let row = channelBase + inputY * inputWidth + originX
+                        if inside {
+                            for kernelX in 0..<kernelWidth { destination[kernelX] = row[kernelX * shape.dilationWidth] }
+                        } else {
+                            for kernelX in 0..<kernelWidth {
+                                let inputX = originX + kernelX * shape.dilationWidth
+                                destination[kernelX] = inputX >= 0 && inputX < inputWidth
+                                    ? row[kernelX * shape.dilationWidth] : padValue
+                            }
+                        }
+                    }
+                    destination += kernelWidth
+                }
+            }
+        }
+    }
+}
+
+/// The integer epilogue over a `rowCount x columnCount` block of GEMM
+/// accumulators (row-major): column j belongs to output channel
+/// `firstChannel + j`, and its value of row i goes to
+/// `output[i * rowStride + j * columnStride]` as
+/// `clamp(Z3 + M[c] * (acc + bias[c]))`, channel by channel so that the
+/// multiplier, bias and zero-points stay in registers along the inner loop.
+@inline(__always)
+func applyOutputStage<Element: QuantizedValue>(
+    accumulators: UnsafeBufferPointer<Int32>, rowCount: Int, columnCount: Int, firstChannel: Int,
+    bias: UnsafeBufferPointer<Int32>?, parameters: AccumulatingLayerParameters,
+    output: UnsafeMutablePointer<Element>, rowStride: Int, columnStride: Int
+) {
+    let multipliers = parameters.outputMultipliers
+    let outputZeroPoint = parameters.outputZeroPoint
+    let clamp = parameters.outputClamp
+    let source = accumulators.baseAddress!
+    for column in 0..<columnCount {
+        let channel = firstChannel + column
+        let multiplier = multipliers[multipliers.count == 1 ? 0 : channel]
+        let channelBias = bias?[channel] ?? 0
+        let destination = output + column * columnStride
+        for row in 0..<rowCount {
+            let value = outputStage(accumulator: source[row * columnCount + column], bias: channelBias,
+                                    multiplier: multiplier, outputZeroPoint: outputZeroPoint, clamp: clamp)
+            destination[row * rowStride] = Element(truncatingIfNeeded: value)
+        }
+    }
+}
