@@ -40,7 +40,10 @@ public func packedConv2D<Element: QuantizedValue & Int8GemmElement>(
 
     let plane = outputHeight * outputWidth
     let columns = scratch.columnBuffer(Element.self, count: plane * depth)
-    let accumulators = scratch.accumulatorBuffer(count: plane * channelsPerGroup)
+    let blockSize = plane * channelsPerGroup
+    let buffer = scratch.accumulatorBuffer(count: 2 * blockSize)
+    let accumulators = UnsafeMutableBufferPointer(rebasing: buffer[..<blockSize])
+    let transposed = UnsafeMutableBufferPointer(rebasing: buffer[blockSize...])
     for image in 0..<shape.batch {
         for group in 0..<shape.groups {
             im2col(input: input, image: image, group: group, shape: shape, outputHeight: outputHeight,
@@ -49,7 +52,7 @@ public func packedConv2D<Element: QuantizedValue & Int8GemmElement>(
             try Int8Gemm.multiply(UnsafeBufferPointer(columns), rowCount: plane, zeroPoint: parameters.inputZeroPoint,
                                   weights: weights.groups[group], into: accumulators, workspace: scratch.workspace)
             let firstChannel = group * channelsPerGroup
-            applyOutputStage(accumulators: UnsafeBufferPointer(accumulators), rowCount: plane,
+            applyOutputStage(accumulators: UnsafeBufferPointer(accumulators), transposed: transposed, rowCount: plane,
                              columnCount: channelsPerGroup, firstChannel: firstChannel, bias: bias,
                              parameters: parameters,
                              output: output.baseAddress! + (image * shape.outputChannels + firstChannel) * plane,
@@ -107,28 +110,24 @@ func im2col<Element: QuantizedValue>(
 /// The integer epilogue over a `rowCount x columnCount` block of GEMM
 /// accumulators (row-major): column j belongs to output channel
 /// `firstChannel + j`, and its value of row i goes to
-/// `output[i * rowStride + j * columnStride]` as
-/// `clamp(Z3 + M[c] * (acc + bias[c]))`, channel by channel so that the
-/// multiplier, bias and zero-points stay in registers along the inner loop.
+/// `output[i * rowStride + j * columnStride]`. The block is first
+/// transposed into `transposed` (same size), so that `outputStageRow` reads
+/// each channel's accumulators contiguously.
 @inline(__always)
 func applyOutputStage<Element: QuantizedValue>(
-    accumulators: UnsafeBufferPointer<Int32>, rowCount: Int, columnCount: Int, firstChannel: Int,
+    accumulators: UnsafeBufferPointer<Int32>, transposed: UnsafeMutableBufferPointer<Int32>,
+    rowCount: Int, columnCount: Int, firstChannel: Int,
     bias: UnsafeBufferPointer<Int32>?, parameters: AccumulatingLayerParameters,
     output: UnsafeMutablePointer<Element>, rowStride: Int, columnStride: Int
 ) {
     let multipliers = parameters.outputMultipliers
-    let outputZeroPoint = parameters.outputZeroPoint
-    let clamp = parameters.outputClamp
-    let source = accumulators.baseAddress!
+    transpose(accumulators.baseAddress!, rowCount: rowCount, columnCount: columnCount,
+              into: transposed.baseAddress!)
     for column in 0..<columnCount {
         let channel = firstChannel + column
-        let multiplier = multipliers[multipliers.count == 1 ? 0 : channel]
-        let channelBias = bias?[channel] ?? 0
-        let destination = output + column * columnStride
-        for row in 0..<rowCount {
-            let value = outputStage(accumulator: source[row * columnCount + column], bias: channelBias,
-                                    multiplier: multiplier, outputZeroPoint: outputZeroPoint, clamp: clamp)
-            destination[row * rowStride] = Element(truncatingIfNeeded: value)
-        }
+        outputStageRow(UnsafePointer(transposed.baseAddress! + column * rowCount), count: rowCount,
+                       bias: bias?[channel] ?? 0, multiplier: multipliers[multipliers.count == 1 ? 0 : channel],
+                       outputZeroPoint: parameters.outputZeroPoint, clamp: parameters.outputClamp,
+                       output: output + column * columnStride, outputStride: rowStride)
     }
 }

@@ -33,10 +33,13 @@ public func packedFullyConnected<Element: QuantizedValue & Int8GemmElement>(
     }
     guard weights.fitsAccumulator(Element.self, inputZeroPoint: parameters.inputZeroPoint) else { return false }
 
-    let accumulators = scratch.accumulatorBuffer(count: batch * outputFeatures)
+    let blockSize = batch * outputFeatures
+    let buffer = scratch.accumulatorBuffer(count: 2 * blockSize)
+    let accumulators = UnsafeMutableBufferPointer(rebasing: buffer[..<blockSize])
+    let transposed = UnsafeMutableBufferPointer(rebasing: buffer[blockSize...])
     try Int8Gemm.multiply(input, rowCount: batch, zeroPoint: parameters.inputZeroPoint, weights: matrix,
                           into: accumulators, workspace: scratch.workspace)
-    applyOutputStage(accumulators: UnsafeBufferPointer(accumulators), rowCount: batch, columnCount: outputFeatures,
+    applyOutputStage(accumulators: UnsafeBufferPointer(accumulators), transposed: transposed, rowCount: batch, columnCount: outputFeatures,
                      firstChannel: 0, bias: bias, parameters: parameters, output: output.baseAddress!,
                      rowStride: outputFeatures, columnStride: 1)
     return true

@@ -52,6 +52,33 @@ final class PackedLayerTests: XCTestCase {
         }
     }
 
+    func testOutputStageRowMatchesOutputStage() {
+        var generator = SeededGenerator(seed: 0x0057_A6E)
+        let accumulators = int32EdgeValues + (0..<2000).map { _ in Int32.random(in: Int32.min...Int32.max, using: &generator) }
+        let clamp = ActivationClamp(lower: -128, upper: 127)
+        for shift in QuantizedMultiplier.validShifts {
+            for m0: Int32 in [0, 1 << 30, (1 << 30) + 12_345, Int32.max] {
+                let multiplier = QuantizedMultiplier(m0: m0, shift: shift)
+                for zeroPoint: Int32 in [-128, -3, 0, 127] {
+                    let bias = Int32.random(in: -1000...1000, using: &generator)
+                    var actual = [Int8](repeating: 0, count: accumulators.count)
+                    accumulators.withUnsafeBufferPointer { source in
+                        actual.withUnsafeMutableBufferPointer { output in
+                            outputStageRow(source.baseAddress!, count: source.count, bias: bias, multiplier: multiplier,
+                                           outputZeroPoint: zeroPoint, clamp: clamp, output: output.baseAddress!,
+                                           outputStride: 1)
+                        }
+                    }
+                    let expected = accumulators.map {
+                        Int8(outputStage(accumulator: $0, bias: bias, multiplier: multiplier,
+                                         outputZeroPoint: zeroPoint, clamp: clamp))
+                    }
+                    XCTAssertEqual(actual, expected, "\(multiplier) Z3=\(zeroPoint)")
+                }
+            }
+        }
+    }
+
     func testWeightZeroPointsDifferingInsideAGroupAreNotPacked() {
         let weights = [UInt8](repeating: 3, count: 2 * 4)
         XCTAssertNil(PackedLayerWeights(weights: weights, outputChannels: 2, depth: 4, groups: 1,
