@@ -1,7 +1,8 @@
+import CKernels
+
 /// The integer epilogue `q3 = clamp(Z3 + M * (acc + bias))` of `outputStage`
-/// over a run of accumulators of one output channel, written without
-/// branches or trapping arithmetic so that the compiler vectorizes it. It
-/// gives the same values as `outputStage` for every valid multiplier:
+/// over a run of accumulators of one output channel, without branches or
+/// trapping arithmetic, so that it vectorizes. It gives the same values as `outputStage` for every valid multiplier:
 ///
 /// - `x = (acc + bias) << max(shift, 0)`, wrapping, as `multiplyByQuantizedMultiplier` does.
 /// - The doubling high multiply `round(x * M0 / 2^31)` cannot saturate,
@@ -14,29 +15,16 @@
 ///   clamping after it in 64 bits, since every bound and Z3 lie in [-255, 255].
 ///
 /// `output[i * outputStride]` receives the value of `accumulators[i]`.
+///
+/// The loop itself is `ck_output_stage_row` in CKernels, compiled for AVX2
+/// and AVX-512, whose 64-bit vector multiplies the x86-64 baseline lacks.
 @inline(__always)
 func outputStageRow<Element: QuantizedValue>(
     _ accumulators: UnsafePointer<Int32>, count: Int, bias: Int32, multiplier: QuantizedMultiplier,
     outputZeroPoint: Int32, clamp: ActivationClamp, output: UnsafeMutablePointer<Element>, outputStride: Int
 ) {
-    let leftShift = max(multiplier.shift, 0)
-    let rightShift = max(-multiplier.shift, 0)
-    let m0 = Int64(multiplier.m0)
-    let mask = Int32(truncatingIfNeeded: (Int64(1) << Int64(rightShift)) &- 1)
-    let halfMask = mask >> 1
-    let lower = clamp.lower &- outputZeroPoint
-    let upper = clamp.upper &- outputZeroPoint
-    let half: Int64 = 1 << 30
-    for index in 0..<count {
-        let shifted = (accumulators[index] &+ bias) &<< leftShift
-        let product = Int64(shifted) &* m0
-        let nudged = product &+ (product >= 0 ? half : 1 &- half)
-        let high = Int32(truncatingIfNeeded: (nudged &+ ((nudged >> 63) & 0x7FFF_FFFF)) >> 31)
-        let threshold = halfMask &+ ((high >> 31) & 1)
-        let rounded = (high >> rightShift) &+ ((high & mask) > threshold ? 1 : 0)
-        let value = min(max(rounded, lower), upper) &+ outputZeroPoint
-        output[index &* outputStride] = Element(truncatingIfNeeded: value)
-    }
+    ck_output_stage_row(accumulators, count, bias, multiplier.m0, multiplier.shift, outputZeroPoint,
+                        clamp.lower, clamp.upper, UnsafeMutableRawPointer(output), outputStride)
 }
 
 /// Copies the row-major `rowCount x columnCount` matrix `source` into
