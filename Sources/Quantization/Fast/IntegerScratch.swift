@@ -1,8 +1,8 @@
 import Foundation
 
 /// Scratch memory of the packed integer layers for one thread: a
-/// single-threaded `Int8GemmWorkspace`, the im2col matrix and the int32
-/// accumulators. Buffers grow to the largest layer seen and are then reused,
+/// single-threaded `Int8GemmWorkspace`, the zero-point-padded input, the
+/// im2col matrix and the int32 accumulators. Buffers grow to the largest layer seen and are then reused,
 /// so a layer allocates nothing once the first batch has run.
 ///
 /// The evaluation runs one batch per core, so each thread multiplies on its
@@ -12,6 +12,8 @@ public final class IntegerScratch {
     public let workspace: Int8GemmWorkspace
     private var columns: UnsafeMutableRawPointer?
     private var columnCapacity = 0
+    private var padded: UnsafeMutableRawPointer?
+    private var paddedCapacity = 0
     private var accumulators: UnsafeMutablePointer<Int32>?
     private var accumulatorCapacity = 0
 
@@ -24,6 +26,7 @@ public final class IntegerScratch {
 
     deinit {
         columns?.deallocate()
+        padded?.deallocate()
         accumulators?.deallocate()
     }
 
@@ -38,12 +41,24 @@ public final class IntegerScratch {
 
     /// Room for `count` im2col elements, contents undefined.
     func columnBuffer<Element: Int8GemmElement>(_ type: Element.Type, count: Int) -> UnsafeMutableBufferPointer<Element> {
-        if count > columnCapacity || columns == nil {
-            columns?.deallocate()
-            columnCapacity = max(count, 64)
-            columns = UnsafeMutableRawPointer.allocate(byteCount: columnCapacity, alignment: 64)
+        Self.bytes(Element.self, count: count, in: &columns, capacity: &columnCapacity)
+    }
+
+    /// Room for `count` elements of padded input, contents undefined.
+    func paddedBuffer<Element: Int8GemmElement>(_ type: Element.Type, count: Int) -> UnsafeMutableBufferPointer<Element> {
+        Self.bytes(Element.self, count: count, in: &padded, capacity: &paddedCapacity)
+    }
+
+    /// Grows `storage` to at least `count` bytes and returns it typed as `Element`.
+    private static func bytes<Element: Int8GemmElement>(
+        _ type: Element.Type, count: Int, in storage: inout UnsafeMutableRawPointer?, capacity: inout Int
+    ) -> UnsafeMutableBufferPointer<Element> {
+        if count > capacity || storage == nil {
+            storage?.deallocate()
+            capacity = max(count, 64)
+            storage = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 64)
         }
-        return UnsafeMutableBufferPointer(start: columns!.bindMemory(to: Element.self, capacity: count), count: count)
+        return UnsafeMutableBufferPointer(start: storage!.bindMemory(to: Element.self, capacity: count), count: count)
     }
 
     /// Room for `count` accumulators, contents undefined.

@@ -48,7 +48,7 @@ public func packedConv2D<Element: QuantizedValue & Int8GemmElement>(
         for group in 0..<shape.groups {
             im2col(input: input, image: image, group: group, shape: shape, outputHeight: outputHeight,
                    outputWidth: outputWidth, padValue: Element(truncatingIfNeeded: parameters.inputZeroPoint),
-                   into: columns)
+                   into: columns, scratch: scratch)
             try Int8Gemm.multiply(UnsafeBufferPointer(columns), rowCount: plane, zeroPoint: parameters.inputZeroPoint,
                                   weights: weights.groups[group], into: accumulators, workspace: scratch.workspace)
             let firstChannel = group * channelsPerGroup
@@ -65,45 +65,61 @@ public func packedConv2D<Element: QuantizedValue & Int8GemmElement>(
 /// Writes the `OH*OW x (C/groups * kH * kW)` patch matrix of one image and
 /// group into `matrix`, row p holding the window of output pixel p in the
 /// weights' (c, ky, kx) order, `padValue` where the window leaves the input.
+///
+/// The group's channels are first copied into `padded` with a border of
+/// `padValue` wide enough for every window, so that the patch loop reads
+/// without bounds checks.
 @inline(__always)
-func im2col<Element: QuantizedValue>(
+func im2col<Element: QuantizedValue & Int8GemmElement>(
     input: UnsafeBufferPointer<Element>, image: Int, group: Int, shape: Conv2DShape,
-    outputHeight: Int, outputWidth: Int, padValue: Element, into matrix: UnsafeMutableBufferPointer<Element>
+    outputHeight: Int, outputWidth: Int, padValue: Element, into matrix: UnsafeMutableBufferPointer<Element>,
+    scratch: IntegerScratch
 ) {
     let inputHeight = shape.inputHeight, inputWidth = shape.inputWidth
     let kernelHeight = shape.kernelHeight, kernelWidth = shape.kernelWidth
+    let strideHeight = shape.strideHeight, strideWidth = shape.strideWidth
+    let dilationHeight = shape.dilationHeight, dilationWidth = shape.dilationWidth
     let channels = shape.inputChannelsPerGroup
     let inputPlane = inputHeight * inputWidth
-    let groupBase = input.baseAddress! + (image * shape.inputChannels + group * channels) * inputPlane
-    var destination = matrix.baseAddress!
+    let paddedHeight = max(shape.padTop + inputHeight,
+                           (outputHeight - 1) * strideHeight + (kernelHeight - 1) * dilationHeight + 1)
+    let paddedWidth = max(shape.padLeft + inputWidth,
+                          (outputWidth - 1) * strideWidth + (kernelWidth - 1) * dilationWidth + 1)
+    let paddedPlane = paddedHeight * paddedWidth
+
+    // The zero-point-padded channels of this image and group.
+    let padded = scratch.paddedBuffer(Element.self, count: channels * paddedPlane)
+    padded.update(repeating: padValue)
+    let source = input.baseAddress! + (image * shape.inputChannels + group * channels) * inputPlane
+    for channel in 0..<channels {
+        for row in 0..<inputHeight {
+            (padded.baseAddress! + channel * paddedPlane + (row + shape.padTop) * paddedWidth + shape.padLeft)
+                .update(from: source + channel * inputPlane + row * inputWidth, count: inputWidth)
+        }
+    }
+
+    // One kernel row of one channel at a time, for every pixel of an output row.
+    let depth = channels * kernelHeight * kernelWidth
+    let base = padded.baseAddress!
+    var rowStart = matrix.baseAddress!
     for outputY in 0..<outputHeight {
-        let originY = outputY * shape.strideHeight - shape.padTop
-        for outputX in 0..<outputWidth {
-            let originX = outputX * shape.strideWidth - shape.padLeft
-            // The window lies inside the input horizontally: copy whole kernel rows.
-            let inside = originX >= 0 && originX + (kernelWidth - 1) * shape.dilationWidth < inputWidth
-            for channel in 0..<channels {
-                let channelBase = groupBase + channel * inputPlane
-                for kernelY in 0..<kernelHeight {
-                    let inputY = originY + kernelY * shape.dilationHeight
-                    if inputY < 0 || inputY >= inputHeight {
-                        for kernelX in 0..<kernelWidth { destination[kernelX] = padValue }
-                    } else {
-                        let row = channelBase + inputY * inputWidth + originX
-                        if inside {
-                            for kernelX in 0..<kernelWidth { destination[kernelX] = row[kernelX * shape.dilationWidth] }
-                        } else {
-                            for kernelX in 0..<kernelWidth {
-                                let inputX = originX + kernelX * shape.dilationWidth
-                                destination[kernelX] = inputX >= 0 && inputX < inputWidth
-                                    ? row[kernelX * shape.dilationWidth] : padValue
-                            }
-                        }
+        for channel in 0..<channels {
+            for kernelY in 0..<kernelHeight {
+                let inputY: Int = outputY &* strideHeight &+ kernelY &* dilationHeight
+                let offset: Int = channel &* paddedPlane &+ inputY &* paddedWidth
+                let paddedRow = base + offset
+                let column: Int = (channel &* kernelHeight &+ kernelY) &* kernelWidth
+                var destination = rowStart + column
+                for outputX in 0..<outputWidth {
+                    let window = paddedRow + outputX &* strideWidth
+                    for kernelX in 0..<kernelWidth {
+                        destination[kernelX] = window[kernelX &* dilationWidth]
                     }
-                    destination += kernelWidth
+                    destination += depth
                 }
             }
         }
+        rowStart += outputWidth &* depth
     }
 }
 
