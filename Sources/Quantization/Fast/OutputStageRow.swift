@@ -1,8 +1,9 @@
 import CKernels
 
-/// The integer epilogue `q3 = clamp(Z3 + M * (acc + bias))` of `outputStage`
-/// over a run of accumulators of one output channel, without branches or
-/// trapping arithmetic, so that it vectorizes. It gives the same values as `outputStage` for every valid multiplier:
+/// Applies the integer epilogue `q3 = clamp(Z3 + M * (acc + bias))` of
+/// `outputStage` to a run of accumulators of one output channel, without
+/// branches or trapping arithmetic, so that it vectorizes. It gives the same
+/// values as `outputStage` for every valid multiplier:
 ///
 /// - `x = (acc + bias) << max(shift, 0)`, wrapping, as `multiplyByQuantizedMultiplier` does.
 /// - The doubling high multiply `round(x * M0 / 2^31)` cannot saturate,
