@@ -69,7 +69,7 @@ final class TFLiteFixtureTests: XCTestCase {
         }
     }
 
-    private func check<Element: QuantizedValue>(_ op: TFLiteFixture.Operator, in fixture: TFLiteFixture,
+    private func check<Element: QuantizedValue & Int8GemmElement>(_ op: TFLiteFixture.Operator, in fixture: TFLiteFixture,
                                                 label: String, as type: Element.Type) throws {
         let outputTensor = try XCTUnwrap(fixture.tensor(op.outputs[0]), label)
         let expected = outputTensor.data.map { Element(truncatingIfNeeded: $0) }
@@ -103,7 +103,7 @@ final class TFLiteFixtureTests: XCTestCase {
         tensor.data.map { Element(truncatingIfNeeded: $0) }
     }
 
-    private func runConvolution<Element: QuantizedValue>(_ op: TFLiteFixture.Operator, in fixture: TFLiteFixture,
+    private func runConvolution<Element: QuantizedValue & Int8GemmElement>(_ op: TFLiteFixture.Operator, in fixture: TFLiteFixture,
                                                          as type: Element.Type) throws -> [Element] {
         let input = try XCTUnwrap(fixture.tensor(op.inputs[0]))
         let weights = try XCTUnwrap(fixture.tensor(op.inputs[1]))
@@ -148,10 +148,13 @@ final class TFLiteFixtureTests: XCTestCase {
             outputClamp: derived.clamp)
         let inputNCHW = nhwcToNCHW(values(input, as: Element.self), batch: batch, height: height, width: width, channels: channels)
         let output = try conv2D(input: inputNCHW, weights: reordered, bias: bias, shape: shape, parameters: parameters)
+        let packed = try runPackedConv2D(input: inputNCHW, weights: reordered, bias: bias, shape: shape,
+                                         parameters: parameters)
+        XCTAssertEqual(packed, output, "\(op.op) at \(op.position): the packed GEMM differs from conv2D")
         return nchwToNHWC(output, batch: batch, height: shape.outputHeight, width: shape.outputWidth, channels: outputChannels)
     }
 
-    private func runFullyConnected<Element: QuantizedValue>(_ op: TFLiteFixture.Operator, in fixture: TFLiteFixture,
+    private func runFullyConnected<Element: QuantizedValue & Int8GemmElement>(_ op: TFLiteFixture.Operator, in fixture: TFLiteFixture,
                                                             as type: Element.Type) throws -> [Element] {
         let input = try XCTUnwrap(fixture.tensor(op.inputs[0]))
         let weights = try XCTUnwrap(fixture.tensor(op.inputs[1]))
@@ -165,9 +168,17 @@ final class TFLiteFixtureTests: XCTestCase {
             outputZeroPoint: derived.output_offset ?? 0,
             outputMultipliers: (derived.output_multipliers ?? []).map(\.quantized),
             outputClamp: derived.clamp)
-        return try fullyConnected(input: values(input, as: Element.self), weights: values(weights, as: Element.self),
-                                  bias: bias, batch: input.data.count / inputFeatures, inputFeatures: inputFeatures,
-                                  outputFeatures: outputFeatures, parameters: parameters)
+        let output = try fullyConnected(input: values(input, as: Element.self),
+                                        weights: values(weights, as: Element.self), bias: bias,
+                                        batch: input.data.count / inputFeatures, inputFeatures: inputFeatures,
+                                        outputFeatures: outputFeatures, parameters: parameters)
+        let packed = try runPackedFullyConnected(input: values(input, as: Element.self),
+                                                 weights: values(weights, as: Element.self), bias: bias,
+                                                 batch: input.data.count / inputFeatures,
+                                                 inputFeatures: inputFeatures, outputFeatures: outputFeatures,
+                                                 parameters: parameters)
+        XCTAssertEqual(packed, output, "FULLY_CONNECTED at \(op.position): the packed GEMM differs")
+        return output
     }
 
     private func runAdd<Element: QuantizedValue>(_ op: TFLiteFixture.Operator, in fixture: TFLiteFixture,

@@ -89,4 +89,16 @@ void ck_f32_gemm_tile(ck_isa isa, size_t depth, const float *a, size_t lda,
                       const float *b_panel, float *c, size_t ldc,
                       size_t rows, size_t columns, int accumulate);
 
+/*
+ * Writes output[i * output_stride] = clamp(Z3 + M * (accumulators[i] + bias),
+ * lower, upper) for i < count as bytes (int8 or uint8 bit patterns), with
+ * M = m0 * 2^shift / 2^31 applied as a rounding doubling high multiply and
+ * a rounding right shift; m0 must be 0 or in [2^30, 2^31), shift in -31...30,
+ * and the zero-point and bounds in [-128, 255]. Bit-exact with the Swift
+ * `outputStage` of the integer kernels.
+ */
+void ck_output_stage_row(const int32_t *accumulators, size_t count, int32_t bias, int32_t m0, int32_t shift,
+                         int32_t output_zero_point, int32_t lower, int32_t upper,
+                         void *output, ptrdiff_t output_stride);
+
 #endif

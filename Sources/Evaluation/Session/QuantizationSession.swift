@@ -114,7 +114,11 @@ public final class QuantizationSession: @unchecked Sendable {
         let slots = ResultSlots<(Int, [Int])>(count: batches)
         let unitsRun = ResultSlots<Int>(count: batches)
         let counter = ProgressCounter()
+        // The entries move into `entries` and out of `cache`, so that each
+        // batch's old values are freed when its new ones are stored: the
+        // cache never holds two plans' values at once.
         let entries = CacheAccess(cache)
+        cache = []
 
         let workers = min(ProcessInfo.processInfo.activeProcessorCount, batches)
         DispatchQueue.concurrentPerform(iterations: workers) { worker in

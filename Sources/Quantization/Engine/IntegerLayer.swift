@@ -1,9 +1,14 @@
 /// A layer ready for the integer kernels: integer weights, int32 bias,
 /// fixed-point multipliers and clamps, all computed by the preparation code.
 /// Inputs are keys of quantized tensors already in the layer's container.
+///
+/// The weights of Conv and fully connected layers are also packed for the
+/// int8 GEMM when the layer is created, once per compiled program.
 public struct IntegerLayer: Sendable, Equatable {
     public var name: String
-    public var operation: IntegerOperation
+    public var operation: IntegerOperation {
+        didSet { packedWeights = Self.pack(operation) }
+    }
     /// Integer-store keys of the inputs, in operand order.
     public var inputs: [String]
     /// Integer-store key of the output (the layer's output value name).
@@ -11,6 +16,11 @@ public struct IntegerLayer: Sendable, Equatable {
     public var container: QuantizedContainer
     /// Z of the output.
     public var outputZeroPoint: Int32
+    /// `operation`'s weights packed for `Int8Gemm`, or nil when the layer
+    /// runs on the reference kernels: depthwise convolutions (one input
+    /// channel per group, which a GEMM cannot use well) and weight
+    /// zero-points that differ inside a group.
+    public private(set) var packedWeights: PackedLayerWeights?
 
     public init(name: String, operation: IntegerOperation, inputs: [String], output: String,
                 container: QuantizedContainer, outputZeroPoint: Int32) {
@@ -20,6 +30,44 @@ public struct IntegerLayer: Sendable, Equatable {
         self.output = output
         self.container = container
         self.outputZeroPoint = outputZeroPoint
+        self.packedWeights = Self.pack(operation)
+    }
+
+    /// Two layers are equal when they compute the same thing; the packed
+    /// weights follow from the operation.
+    public static func == (lhs: IntegerLayer, rhs: IntegerLayer) -> Bool {
+        lhs.name == rhs.name && lhs.operation == rhs.operation && lhs.inputs == rhs.inputs
+            && lhs.output == rhs.output && lhs.container == rhs.container
+            && lhs.outputZeroPoint == rhs.outputZeroPoint
+    }
+
+    private static func pack(_ operation: IntegerOperation) -> PackedLayerWeights? {
+        switch operation {
+        case let .convolution(weights, _, outputChannels, window, groups, parameters):
+            let taps = window.kernel.reduce(1, *)
+            guard outputChannels > 0, taps > 0, weights.count % (outputChannels * taps) == 0 else { return nil }
+            let channelsPerGroup = weights.count / (outputChannels * taps)
+            if groups > 1 && channelsPerGroup == 1 { return nil }
+            return pack(weights, outputChannels: outputChannels, depth: channelsPerGroup * taps, groups: groups,
+                        weightZeroPoints: parameters.weightZeroPoints)
+        case let .fullyConnected(weights, _, inputFeatures, outputFeatures, parameters):
+            return pack(weights, outputChannels: outputFeatures, depth: inputFeatures, groups: 1,
+                        weightZeroPoints: parameters.weightZeroPoints)
+        default:
+            return nil
+        }
+    }
+
+    private static func pack(_ weights: IntegerStorage, outputChannels: Int, depth: Int, groups: Int,
+                             weightZeroPoints: [Int32]) -> PackedLayerWeights? {
+        switch weights {
+        case .int8(let values):
+            return PackedLayerWeights(weights: values, outputChannels: outputChannels, depth: depth, groups: groups,
+                                      weightZeroPoints: weightZeroPoints)
+        case .uint8(let values):
+            return PackedLayerWeights(weights: values, outputChannels: outputChannels, depth: depth, groups: groups,
+                                      weightZeroPoints: weightZeroPoints)
+        }
     }
 }
 

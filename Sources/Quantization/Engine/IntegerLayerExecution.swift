@@ -1,9 +1,8 @@
 // Runs one `IntegerLayer` on the integer kernels. Everything here is integer
 // arithmetic: shapes come from the input tensors, parameters from the layer.
-//
-// TODO: run Conv and fully connected layers on the packed int8 GEMM
-// (`Int8Gemm`, `PackedInt8Weights`) once it is merged. These scalar kernels
-// then stay as the reference it is tested against.
+// Conv and fully connected layers with packed weights run on the int8 GEMM
+// (`packedConv2D`, `packedFullyConnected`), bit-exact with the scalar
+// kernels `conv2D` and `fullyConnected`, which run everything else.
 
 extension IntegerLayer {
     /// Computes the layer's output from `inputs` (one per entry of `inputs`,
@@ -22,7 +21,7 @@ extension IntegerLayer {
         }
     }
 
-    private func executeTyped<Element: QuantizedValue>(_ inputs: [IntegerTensor],
+    private func executeTyped<Element: QuantizedValue & Int8GemmElement>(_ inputs: [IntegerTensor],
                                                       _ type: Element.Type) throws(MixedRuntimeError) -> IntegerTensor {
         let values: [[Element]] = inputs.map { $0.values(Element.self) }
         let first = inputs[0]
@@ -40,6 +39,14 @@ extension IntegerLayer {
                     dilationHeight: window.dilations[0], dilationWidth: window.dilations[1],
                     padTop: vertical.before, padLeft: horizontal.before,
                     padBottom: vertical.after, padRight: horizontal.after, groups: groups)
+                if let packed = packedWeights,
+                   let output = try packedOutput(values[0], bias: bias, count: shape.outputCount,
+                                                 run: { input, biasBuffer, output, scratch in
+                       try packedConv2D(input: input, weights: packed, bias: biasBuffer, output: output,
+                                        shape: shape, parameters: parameters, scratch: scratch)
+                   }) {
+                    return result(output, shape: [shape.batch, outputChannels, shape.outputHeight, shape.outputWidth])
+                }
                 let output = try conv2D(input: values[0], weights: weights.values(Element.self), bias: bias,
                                         shape: shape, parameters: parameters)
                 return result(output, shape: [shape.batch, outputChannels, shape.outputHeight, shape.outputWidth])
@@ -49,6 +56,16 @@ extension IntegerLayer {
                     throw shapeError("expected last dimension \(inputFeatures), got shape \(first.shape)")
                 }
                 let rows = first.count / inputFeatures
+                if let packed = packedWeights,
+                   let output = try packedOutput(values[0], bias: bias, count: rows * outputFeatures,
+                                                 run: { input, biasBuffer, output, scratch in
+                       try packedFullyConnected(input: input, weights: packed, bias: biasBuffer, output: output,
+                                                batch: rows, inputFeatures: inputFeatures,
+                                                outputFeatures: outputFeatures, parameters: parameters,
+                                                scratch: scratch)
+                   }) {
+                    return result(output, shape: first.shape.dropLast() + [outputFeatures])
+                }
                 let output = try fullyConnected(input: values[0], weights: weights.values(Element.self), bias: bias,
                                                 batch: rows, inputFeatures: inputFeatures,
                                                 outputFeatures: outputFeatures, parameters: parameters)
@@ -106,6 +123,27 @@ extension IntegerLayer {
         } catch {
             throw .invalidLayerInput(layer: name, reason: "\(error)")
         }
+    }
+
+    /// Runs a packed kernel from `input` and `bias` into a new array of
+    /// `count` elements with the calling thread's scratch, or returns nil
+    /// when the kernel declined (its accumulators could overflow).
+    private func packedOutput<Element: QuantizedValue & Int8GemmElement>(
+        _ input: [Element], bias: [Int32]?, count: Int,
+        run: (UnsafeBufferPointer<Element>, UnsafeBufferPointer<Int32>?, UnsafeMutableBufferPointer<Element>,
+              IntegerScratch) throws -> Bool
+    ) throws -> [Element]? {
+        let scratch = try IntegerScratch.forCurrentThread()
+        var output = [Element](repeating: 0, count: count)
+        let ran = try input.withUnsafeBufferPointer { inputBuffer in
+            try output.withUnsafeMutableBufferPointer { outputBuffer in
+                if let bias {
+                    return try bias.withUnsafeBufferPointer { try run(inputBuffer, $0, outputBuffer, scratch) }
+                }
+                return try run(inputBuffer, nil, outputBuffer, scratch)
+            }
+        }
+        return ran ? output : nil
     }
 
     private func result<Element: QuantizedValue>(_ values: [Element], shape: [Int]) -> IntegerTensor {

@@ -1,0 +1,46 @@
+/// Quantized fully connected layer on the packed int8 GEMM, bit-exact with
+/// `fullyConnected`:
+///
+///     acc[n][o] = sum_i (q1[n, i] - Z1) * (q2[o, i] - Z2)            (Int8Gemm)
+///     q3[n, o] = clamp(Z3 + M[o] * (acc[n][o] + bias[o]))           (outputStage)
+///
+/// `weights` is the `[out][in]` matrix packed as one group. Runs on the
+/// calling thread. Returns false, computing nothing, when `in` could
+/// overflow the GEMM's int32 accumulators for this input zero-point; the
+/// caller then runs `fullyConnected`.
+@_specialize(where Element == Int8)
+@_specialize(where Element == UInt8)
+public func packedFullyConnected<Element: QuantizedValue & Int8GemmElement>(
+    input: UnsafeBufferPointer<Element>,
+    weights: PackedLayerWeights,
+    bias: UnsafeBufferPointer<Int32>?,
+    output: UnsafeMutableBufferPointer<Element>,
+    batch: Int, inputFeatures: Int, outputFeatures: Int,
+    parameters: AccumulatingLayerParameters,
+    scratch: IntegerScratch
+) throws -> Bool {
+    let kernel = "PackedFullyConnected"
+    try checkPositive(kernel, "batch", batch)
+    try checkPositive(kernel, "inputFeatures", inputFeatures)
+    try checkPositive(kernel, "outputFeatures", outputFeatures)
+    try checkCount(kernel, "input", expected: batch * inputFeatures, actual: input.count)
+    try checkCount(kernel, "output", expected: batch * outputFeatures, actual: output.count)
+    try parameters.validate(kernel, channels: outputFeatures, biasCount: bias?.count, Element.self)
+    guard weights.groups.count == 1, let matrix = weights.groups.first,
+          matrix.depth == inputFeatures, matrix.columnCount == outputFeatures else {
+        throw KernelError.invalidShape(kernel: kernel, field: "packed weight groups", value: weights.groups.count,
+                                       requirement: "one group of \(inputFeatures) x \(outputFeatures)")
+    }
+    guard weights.fitsAccumulator(Element.self, inputZeroPoint: parameters.inputZeroPoint) else { return false }
+
+    let blockSize = batch * outputFeatures
+    let buffer = scratch.accumulatorBuffer(count: 2 * blockSize)
+    let accumulators = UnsafeMutableBufferPointer(rebasing: buffer[..<blockSize])
+    let transposed = UnsafeMutableBufferPointer(rebasing: buffer[blockSize...])
+    try Int8Gemm.multiply(input, rowCount: batch, zeroPoint: parameters.inputZeroPoint, weights: matrix,
+                          into: accumulators, workspace: scratch.workspace)
+    applyOutputStage(accumulators: UnsafeBufferPointer(accumulators), transposed: transposed, rowCount: batch, columnCount: outputFeatures,
+                     firstChannel: 0, bias: bias, parameters: parameters, output: output.baseAddress!,
+                     rowStride: outputFeatures, columnStride: 1)
+    return true
+}
