@@ -137,6 +137,39 @@ final class FloatEngineTests: XCTestCase {
         }
     }
 
+    func testHugeConvPaddingIsRejectedAtLoad() {
+        var model = smallClassifier()
+        model.graph.nodes[0].attributes["pads"] = .ints([1 << 30, 1 << 30, 0, 0])
+        XCTAssertThrowsError(try FloatEngine(model: model)) { error in
+            guard case EngineError.invalidShape("conv", "Conv", _, let reason)? = error as? EngineError else {
+                return XCTFail("unexpected error \(error)")
+            }
+            XCTAssertTrue(reason.contains("more than the limit"), reason)
+        }
+    }
+
+    func testOverflowingConvAttributesAreRejectedAtLoad() {
+        for attribute in ["pads", "dilations"] {
+            var model = smallClassifier()
+            let count = attribute == "pads" ? 4 : 2
+            model.graph.nodes[0].attributes[attribute] = .ints(Array(repeating: 1 << 62, count: count))
+            XCTAssertThrowsError(try FloatEngine(model: model)) { error in
+                guard case EngineError.invalidAttribute("conv", "Conv", let name, _, _)? = error as? EngineError else {
+                    return XCTFail("unexpected error \(error)")
+                }
+                XCTAssertEqual(name, attribute)
+            }
+        }
+    }
+
+    func testHugeDeclaredInputIsRejectedAtLoad() {
+        for size in [100_000, Int(Int32.max)] {
+            var model = smallClassifier()
+            model.graph.inputs = [ValueInfo(name: "x", shape: [.value(1), .value(size), .value(size), .value(size)])]
+            XCTAssertThrowsError(try FloatEngine(model: model), "size \(size)")
+        }
+    }
+
     func testShapeErrorSurfacesAtLoad() {
         var model = smallClassifier()
         model.graph.initializers["fc.w"] = floats([3, 7], Array(repeating: 0, count: 21))
