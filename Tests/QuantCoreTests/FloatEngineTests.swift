@@ -129,6 +129,22 @@ final class FloatEngineTests: XCTestCase {
         }
     }
 
+    func testValueWithTwoProducersIsRejected() {
+        var model = smallClassifier()
+        model.graph.nodes[1].outputs = ["conv.out"]
+        XCTAssertThrowsError(try FloatEngine(model: model)) { error in
+            XCTAssertEqual(error as? EngineError, .duplicateValue(node: "relu", opType: "Relu", value: "conv.out"))
+        }
+    }
+
+    func testNodeOverwritingAnInitializerIsRejected() {
+        var model = smallClassifier()
+        model.graph.nodes[1].outputs = ["fc.w"]
+        XCTAssertThrowsError(try FloatEngine(model: model)) { error in
+            XCTAssertEqual(error as? EngineError, .duplicateValue(node: "relu", opType: "Relu", value: "fc.w"))
+        }
+    }
+
     func testMissingGraphOutputIsRejected() {
         var model = smallClassifier()
         model.graph.outputs.append(ValueInfo(name: "nowhere", shape: nil))
