@@ -86,13 +86,28 @@ public struct LoadedModel: Sendable {
         let dataPath = options.data ?? defaults.data
         guard let dataPath else { throw .noData(model: path) }
         let labelsPath = options.labels ?? (options.data == nil ? defaults.labels : nil)
+        let data: LabeledImages
         do {
-            return try DataLoader.load(path: dataPath, labelsPath: labelsPath, inputShape: inputShape,
+            data = try DataLoader.load(path: dataPath, labelsPath: labelsPath, inputShape: inputShape,
                                        preprocessing: preprocessing.applying(options.overrides),
                                        limit: options.limit)
         } catch {
             throw .data(error)
         }
+        // A label the model cannot predict would only ever count as wrong,
+        // so accuracy would be silently low; reject it instead.
+        if let labels = data.labels, let classes = classCount,
+           let index = labels.firstIndex(where: { $0 >= classes }) {
+            throw .labelOutOfRange(labels: data.labelSource ?? data.source, index: index, label: labels[index],
+                                   classes: classes, model: path)
+        }
+        return data
+    }
+
+    /// The size of the output's last axis when shape inference fixed it.
+    public var classCount: Int? {
+        guard case .value(let classes)? = engine.valueShapes[outputName]?.last else { return nil }
+        return classes
     }
 
     /// Runs the float model on a batch [n, C, H, W] and returns its first output.
@@ -112,6 +127,7 @@ public enum LoadError: Error, CustomStringConvertible {
     case unsupportedInputs(path: String, names: [String])
     case unknownInputShape(path: String, input: String, shape: [String])
     case noData(model: String)
+    case labelOutOfRange(labels: String, index: Int, label: Int, classes: Int, model: String)
 
     public var description: String {
         switch self {
@@ -127,6 +143,9 @@ public enum LoadError: Error, CustomStringConvertible {
         case .unknownInputShape(let path, let input, let shape):
             return "\(path): input '\(input)' has shape [\(shape.joined(separator: ", "))]; quantscope needs "
                 + "fixed channel, height and width dimensions after the batch dimension"
+        case .labelOutOfRange(let labels, let index, let label, let classes, let model):
+            return "\(labels): label \(index) is \(label), but \(model) has \(classes) output classes "
+                + "(0 to \(classes - 1)); pass the labels, or the class folders, that belong to this model"
         case .noData(let model):
             return "\(model) names no data set in its metadata (quantscope.data); pass one with --data PATH"
         }
