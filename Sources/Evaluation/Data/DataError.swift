@@ -21,6 +21,8 @@ public enum DataError: Error, Equatable, CustomStringConvertible {
     case invalidLabel(path: String, index: Int, value: String)
     case arrayNotFound(path: String, name: String, available: [String])
     case emptyDataSet(path: String)
+    /// Image `image` holds a NaN or infinite value at flat index `element`.
+    case nonFiniteValue(path: String, image: Int, element: Int, value: Float)
 
     public var description: String {
         switch self {
@@ -56,6 +58,9 @@ public enum DataError: Error, Equatable, CustomStringConvertible {
                 + "Choose one with PATH.npz#NAME"
         case .emptyDataSet(let path):
             return "\(path): contains no images"
+        case .nonFiniteValue(let path, let image, let element, let value):
+            return "\(path): image \(image) has the value \(value) at element \(element); every input value "
+                + "must be finite, so replace NaN and infinity (e.g. numpy.nan_to_num) before evaluating"
         }
     }
 }
