@@ -48,4 +48,16 @@ final class HostileInputTests: XCTestCase {
         XCTAssertTrue(output.standardError.contains("label 1 is 10"), output.standardError)
         XCTAssertTrue(output.standardError.contains("10 output classes"), output.standardError)
     }
+
+    func testSaveOutputsToFullDeviceFails() throws {
+        var status = stat()
+        try XCTSkipUnless(stat("/dev/full", &status) == 0 && status.st_mode & S_IFMT == S_IFCHR,
+                          "/dev/full is not a character device here")
+        let images = try writeImages(2)
+        let output = try BinaryRunner.run(["eval", model, "--data", images, "--save-outputs", "/dev/full"])
+        XCTAssertEqual(output.status, 1, output.standardOutput)
+        XCTAssertTrue(output.standardError.contains("/dev/full"), output.standardError)
+        XCTAssertEqual(stat("/dev/full", &status), 0)
+        XCTAssertEqual(status.st_mode & S_IFMT, S_IFCHR)
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import QuantCore
 
 /// JSON form of a `QuantizationPlan`:
 ///
@@ -69,21 +70,12 @@ public enum QuantizationPlanFile {
         return try decode(data)
     }
 
-    /// Writes `plan` to `path` atomically: a temporary file in the same
-    /// folder, then a rename over the target.
+    /// Writes `plan` to `path` through `AtomicFileWriter`.
     public static func save(_ plan: QuantizationPlan, path: String) throws(PlanFileError) {
-        let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
         do {
-            try encode(plan).write(to: temporary)
+            try AtomicFileWriter.write([UInt8](encode(plan)), to: path)
         } catch {
-            throw .unwritable(path: path, reason: error.localizedDescription)
-        }
-        guard rename(temporary.path, url.path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: temporary)
-            throw .unwritable(path: path, reason: reason)
+            throw .unwritable(path: path, reason: error.reason)
         }
     }
 
