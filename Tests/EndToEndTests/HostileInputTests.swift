@@ -60,4 +60,13 @@ final class HostileInputTests: XCTestCase {
         XCTAssertEqual(stat("/dev/full", &status), 0)
         XCTAssertEqual(status.st_mode & S_IFMT, S_IFCHR)
     }
+
+    func testInvalidCalibrationIsUsageError() throws {
+        for method in ["percentile:101", "percentile:abc", "median"] {
+            let output = try BinaryRunner.run(["eval", model, "--quantize", "all", "--calibration", method])
+            XCTAssertEqual(output.status, 2, method)
+            XCTAssertTrue(output.standardError.contains("invalid value '\(method)' for --calibration"),
+                          output.standardError)
+        }
+    }
 }

@@ -39,7 +39,13 @@ func quantizationPlan(_ parsed: ParsedArguments, layerNames: [String]) throws ->
         settings[keyPath: keyPath] = bits
     }
     if let method = parsed.value("--calibration") {
-        settings.calibration = try CalibrationMethod(parsing: method)
+        do {
+            settings.calibration = try CalibrationMethod(parsing: method)
+        } catch {
+            let valid = CalibrationMethod.validNames.joined(separator: ", ")
+            throw UsageError.invalidValue(option: "--calibration", value: method,
+                                          expected: "one of \(valid), with 50 < P <= 100 in percentile:P")
+        }
     }
     if let mode = parsed.value("--mode") {
         guard let value = ExecutionMode(rawValue: mode) else {
