@@ -30,7 +30,8 @@ public enum QuantizationPlanFile {
         do {
             parsed = try JSONSerialization.jsonObject(with: data)
         } catch {
-            throw .malformedJSON(reason: error.localizedDescription)
+            let reason = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String
+            throw .malformedJSON(reason: reason ?? error.localizedDescription)
         }
         guard let root = parsed as? [String: Any] else {
             throw .invalidField(path: "(top level)", value: describe(parsed), expected: "a JSON object")
@@ -60,14 +61,27 @@ public enum QuantizationPlanFile {
     }
 
     /// Reads and decodes the plan at `path`.
+    /// Content errors come wrapped in `PlanFileError.invalidFile`, so the
+    /// message names the file.
     public static func load(path: String) throws(PlanFileError) -> QuantizationPlan {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw .unreadable(path: path, reason: "no such file")
+        }
+        guard !isDirectory.boolValue else {
+            throw .unreadable(path: path, reason: "it is a folder, not a plan JSON file")
+        }
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
             throw .unreadable(path: path, reason: error.localizedDescription)
         }
-        return try decode(data)
+        do {
+            return try decode(data)
+        } catch {
+            throw .invalidFile(path: path, error)
+        }
     }
 
     /// Writes `plan` to `path` through `AtomicFileWriter`.
@@ -170,11 +184,15 @@ public enum PlanFileError: Error, Equatable, CustomStringConvertible {
     /// `path` is the field's dotted path, such as `layers.conv1.weight_bits`.
     case invalidField(path: String, value: String, expected: String)
     case unknownLayers([String], valid: [String])
+    /// A content error of the plan file at `path`.
+    indirect case invalidFile(path: String, PlanFileError)
 
     public var description: String {
         switch self {
         case let .unreadable(path, reason):
-            return "cannot read plan file \(path): \(reason)"
+            return "cannot read plan file \(path): \(reason); pass a plan JSON file such as --save-plan writes"
+        case let .invalidFile(path, error):
+            return "plan file \(path): \(error); fix the file or write a new one with --save-plan"
         case let .unwritable(path, reason):
             return "cannot write plan file \(path): \(reason); check that the folder exists and is writable"
         case .malformedJSON(let reason):

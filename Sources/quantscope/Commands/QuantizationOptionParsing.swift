@@ -11,7 +11,11 @@ func quantizationPlan(_ parsed: ParsedArguments, layerNames: [String]) throws ->
     var plan = QuantizationPlan()
     if let path = parsed.value("--plan") {
         plan = try QuantizationPlanFile.load(path: path)
-        try QuantizationPlanFile.validate(plan, validNames: layerNames)
+        do {
+            try QuantizationPlanFile.validate(plan, validNames: layerNames)
+        } catch {
+            throw PlanFileError.invalidFile(path: path, error)
+        }
     } else if parsed.value("--quantize") == nil || parsed.value("--quantize") == "none" {
         return nil
     }
