@@ -32,18 +32,26 @@ public struct LoadedModel: Sendable {
     public var preprocessing: Preprocessing
 
     /// Reads and validates the model at `path`.
+    ///
+    /// A model exported with a fixed batch size (often 1) gets a symbolic
+    /// batch axis instead, so that it runs on mini-batches, provided its graph
+    /// still infers an output batch that follows the input's.
     public init(path: String) throws(LoadError) {
-        let model: Model
+        var model: Model
         do {
             model = try ONNXReader.readModel(at: path)
         } catch {
             throw .model(error)
         }
-        let engine: FloatEngine
+        var engine: FloatEngine
         do {
             engine = try FloatEngine(model: model)
         } catch {
             throw .engine(path: path, error)
+        }
+        if let (relaxedModel, relaxedEngine) = try Self.withSymbolicBatch(model, path: path) {
+            model = relaxedModel
+            engine = relaxedEngine
         }
         let inputs = model.graph.runtimeInputs
         guard inputs.count == 1, let input = inputs.first else {
@@ -77,6 +85,32 @@ public struct LoadedModel: Sendable {
         self.outputName = model.graph.outputs[0].name
         self.defaults = DataDefaults(model: model, modelPath: path)
         self.preprocessing = preprocessing
+    }
+
+    /// Returns `model` with its single runtime input's fixed batch dimension
+    /// made symbolic, and its engine, or nil when the batch is already
+    /// symbolic or there is not exactly one input with a declared shape.
+    /// - Throws: `LoadError.fixedBatch` when the graph does not run at
+    ///   another batch size, e.g. because a Reshape names a constant batch.
+    private static func withSymbolicBatch(_ model: Model, path: String) throws(LoadError) -> (Model, FloatEngine)? {
+        let inputs = model.graph.runtimeInputs
+        guard inputs.count == 1, let input = inputs.first, let shape = input.shape,
+              case .value(let batch)? = shape.first,
+              let index = model.graph.inputs.firstIndex(where: { $0.name == input.name }) else { return nil }
+        var relaxed = model
+        relaxed.graph.inputs[index].shape = [.parameter("N")] + shape.dropFirst()
+        let engine: FloatEngine
+        do {
+            engine = try FloatEngine(model: relaxed)
+        } catch {
+            throw .fixedBatch(path: path, input: input.name, batch: batch, reason: "\(error)")
+        }
+        guard let output = model.graph.outputs.first,
+              case .parameter? = engine.valueShapes[output.name]?.first else {
+            throw .fixedBatch(path: path, input: input.name, batch: batch,
+                              reason: "the output's first axis does not follow the input's batch size")
+        }
+        return (relaxed, engine)
     }
 
     /// Loads the evaluation data: `options.data`, else the model's
@@ -127,6 +161,7 @@ public enum LoadError: Error, CustomStringConvertible {
     case unsupportedInputs(path: String, names: [String])
     case unknownInputShape(path: String, input: String, shape: [String])
     case noData(model: String)
+    case fixedBatch(path: String, input: String, batch: Int, reason: String)
     case labelOutOfRange(labels: String, index: Int, label: Int, classes: Int, model: String)
 
     public var description: String {
@@ -146,6 +181,10 @@ public enum LoadError: Error, CustomStringConvertible {
         case .labelOutOfRange(let labels, let index, let label, let classes, let model):
             return "\(labels): label \(index) is \(label), but \(model) has \(classes) output classes "
                 + "(0 to \(classes - 1)); pass the labels, or the class folders, that belong to this model"
+        case .fixedBatch(let path, let input, let batch, let reason):
+            return "\(path): input '\(input)' has a fixed batch size of \(batch), and the graph fails at other "
+                + "batch sizes (\(reason)); re-export the model with a dynamic batch axis, e.g. "
+                + "torch.onnx.export(..., dynamic_axes={'\(input)': {0: 'N'}})"
         case .noData(let model):
             return "\(model) names no data set in its metadata (quantscope.data); pass one with --data PATH"
         }
