@@ -4,8 +4,9 @@ import QuantCore
 import XCTest
 
 final class LoadedModelTests: XCTestCase {
-    /// x [1, 1, 2, 2] -> Reshape to `shape` -> Gemm [4 -> 3], saved to a temporary file.
-    private func writeFixedBatchModel(reshapeTo shape: [Int64]) throws -> String {
+    /// x [1, 1, 2, 2] -> Reshape to `shape` -> Gemm [4 -> 3] with graph outputs
+    /// `outputs`, saved to a temporary file.
+    private func writeFixedBatchModel(reshapeTo shape: [Int64], outputs: [String] = ["logits"]) throws -> String {
         let initializers: [String: Tensor] = [
             "shape": try Tensor(shape: [2], data: .int64(shape)),
             "w": Tensor(shape: [3, 4], floats: (0..<12).map { Float($0) / 10 }),
@@ -17,7 +18,7 @@ final class LoadedModelTests: XCTestCase {
         ]
         let graph = Graph(name: "fixed", nodes: nodes, initializers: initializers,
                           inputs: [ValueInfo(name: "x", shape: [.value(1), .value(1), .value(2), .value(2)])],
-                          outputs: [ValueInfo(name: "logits", shape: [.value(1), .value(3)])])
+                          outputs: outputs.map { ValueInfo(name: $0, shape: nil) })
         let model = Model(opsetImports: [OpsetImport(domain: "", version: 13)], graph: graph)
         let path = FileManager.default.temporaryDirectory
             .appendingPathComponent("fixed-batch-\(UUID().uuidString).onnx").path
@@ -40,6 +41,25 @@ final class LoadedModelTests: XCTestCase {
                 return XCTFail("unexpected error \(error)")
             }
             XCTAssertTrue("\(error)".contains("dynamic batch axis"), "\(error)")
+        }
+    }
+
+    func testModelWithoutOutputsIsRejected() throws {
+        let path = try writeFixedBatchModel(reshapeTo: [-1, 4], outputs: [])
+        XCTAssertThrowsError(try LoadedModel(path: path)) { error in
+            guard case LoadError.noOutputs(path)? = error as? LoadError else {
+                return XCTFail("unexpected error \(error)")
+            }
+        }
+    }
+
+    func testOutputThatIsNotClassScoresIsRejected() throws {
+        let path = try writeFixedBatchModel(reshapeTo: [-1, 4], outputs: ["x"])
+        XCTAssertThrowsError(try LoadedModel(path: path)) { error in
+            guard case LoadError.notAClassifier(path, "x", let shape)? = error as? LoadError else {
+                return XCTFail("unexpected error \(error)")
+            }
+            XCTAssertEqual(shape.count, 4)
         }
     }
 }

@@ -57,8 +57,9 @@ public struct LoadedModel: Sendable {
         guard inputs.count == 1, let input = inputs.first else {
             throw .unsupportedInputs(path: path, names: inputs.map(\.name))
         }
-        guard model.graph.outputs.count >= 1 else {
-            throw .unsupportedInputs(path: path, names: inputs.map(\.name))
+        guard let output = model.graph.outputs.first else { throw .noOutputs(path: path) }
+        if let outputShape = engine.valueShapes[output.name], outputShape.count != 2 {
+            throw .notAClassifier(path: path, output: output.name, shape: outputShape.map(\.description))
         }
         let declared = input.shape ?? []
         var shape: [Int] = []
@@ -89,13 +90,14 @@ public struct LoadedModel: Sendable {
 
     /// Returns `model` with its single runtime input's fixed batch dimension
     /// made symbolic, and its engine, or nil when the batch is already
-    /// symbolic or there is not exactly one input with a declared shape.
+    /// symbolic, there is not exactly one input with a declared shape, or
+    /// the graph has no output.
     /// - Throws: `LoadError.fixedBatch` when the graph does not run at
     ///   another batch size, e.g. because a Reshape names a constant batch.
     private static func withSymbolicBatch(_ model: Model, path: String) throws(LoadError) -> (Model, FloatEngine)? {
         let inputs = model.graph.runtimeInputs
         guard inputs.count == 1, let input = inputs.first, let shape = input.shape,
-              case .value(let batch)? = shape.first,
+              case .value(let batch)? = shape.first, let output = model.graph.outputs.first,
               let index = model.graph.inputs.firstIndex(where: { $0.name == input.name }) else { return nil }
         var relaxed = model
         relaxed.graph.inputs[index].shape = [.parameter("N")] + shape.dropFirst()
@@ -105,8 +107,7 @@ public struct LoadedModel: Sendable {
         } catch {
             throw .fixedBatch(path: path, input: input.name, batch: batch, reason: "\(error)")
         }
-        guard let output = model.graph.outputs.first,
-              case .parameter? = engine.valueShapes[output.name]?.first else {
+        guard case .parameter? = engine.valueShapes[output.name]?.first else {
             throw .fixedBatch(path: path, input: input.name, batch: batch,
                               reason: "the output's first axis does not follow the input's batch size")
         }
@@ -161,6 +162,8 @@ public enum LoadError: Error, CustomStringConvertible {
     case unsupportedInputs(path: String, names: [String])
     case unknownInputShape(path: String, input: String, shape: [String])
     case noData(model: String)
+    case noOutputs(path: String)
+    case notAClassifier(path: String, output: String, shape: [String])
     case fixedBatch(path: String, input: String, batch: Int, reason: String)
     case labelOutOfRange(labels: String, index: Int, label: Int, classes: Int, model: String)
 
@@ -185,6 +188,11 @@ public enum LoadError: Error, CustomStringConvertible {
             return "\(path): input '\(input)' has a fixed batch size of \(batch), and the graph fails at other "
                 + "batch sizes (\(reason)); re-export the model with a dynamic batch axis, e.g. "
                 + "torch.onnx.export(..., dynamic_axes={'\(input)': {0: 'N'}})"
+        case .noOutputs(let path):
+            return "\(path): the graph declares no outputs; quantscope needs a classifier output [N, classes]"
+        case .notAClassifier(let path, let output, let shape):
+            return "\(path): output '\(output)' has shape [\(shape.joined(separator: ", "))]; quantscope evaluates "
+                + "classifiers whose first output is [N, classes], so end the graph with Flatten or Gemm"
         case .noData(let model):
             return "\(model) names no data set in its metadata (quantscope.data); pass one with --data PATH"
         }
