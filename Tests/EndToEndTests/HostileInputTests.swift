@@ -69,4 +69,12 @@ final class HostileInputTests: XCTestCase {
                           output.standardError)
         }
     }
+
+    func testConstantCalibrationImagesWarn() throws {
+        let images = try writeImages(2)
+        let output = try BinaryRunner.run(["eval", model, "--limit", "20", "--quantize", "all",
+                                           "--calibration-data", images])
+        XCTAssertEqual(output.status, 0, output.standardError)
+        XCTAssertTrue(output.standardError.contains("every calibration value in \(images) is"), output.standardError)
+    }
 }

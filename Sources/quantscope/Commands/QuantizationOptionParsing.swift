@@ -114,5 +114,12 @@ func calibrationImages(_ parsed: ParsedArguments, loaded: LoadedModel, dataOptio
         return evaluation.images
     }
     let options = DataOptions(data: path, labels: nil, limit: nil, overrides: dataOptions.overrides)
-    return try loaded.loadEvaluationData(options).images
+    let images = try loaded.loadEvaluationData(options).images
+    // Constant images give every activation a zero-width range, so the
+    // chosen scales describe nothing the evaluation data will show.
+    if case .float32(let values) = images.data, let first = values.first, values.allSatisfy({ $0 == first }) {
+        printError("warning: every calibration value in \(path) is \(first); the activation ranges will not "
+                   + "match real inputs, so pass representative images with --calibration-data")
+    }
+    return images
 }
