@@ -6,7 +6,8 @@ import XCTest
 final class LoadedModelTests: XCTestCase {
     /// x [1, 1, 2, 2] -> Reshape to `shape` -> Gemm [4 -> 3] with graph outputs
     /// `outputs`, saved to a temporary file.
-    private func writeFixedBatchModel(reshapeTo shape: [Int64], outputs: [String] = ["logits"]) throws -> String {
+    private func writeFixedBatchModel(reshapeTo shape: [Int64], outputs: [String] = ["logits"],
+                                      metadata: [String: String] = [:]) throws -> String {
         let initializers: [String: Tensor] = [
             "shape": try Tensor(shape: [2], data: .int64(shape)),
             "w": Tensor(shape: [3, 4], floats: (0..<12).map { Float($0) / 10 }),
@@ -19,7 +20,8 @@ final class LoadedModelTests: XCTestCase {
         let graph = Graph(name: "fixed", nodes: nodes, initializers: initializers,
                           inputs: [ValueInfo(name: "x", shape: [.value(1), .value(1), .value(2), .value(2)])],
                           outputs: outputs.map { ValueInfo(name: $0, shape: nil) })
-        let model = Model(opsetImports: [OpsetImport(domain: "", version: 13)], graph: graph)
+        var model = Model(opsetImports: [OpsetImport(domain: "", version: 13)], graph: graph)
+        model.metadataProps = metadata.map { (key: $0.key, value: $0.value) }
         let path = FileManager.default.temporaryDirectory
             .appendingPathComponent("fixed-batch-\(UUID().uuidString).onnx").path
         try ONNXWriter.writeModel(model, to: path)
@@ -60,6 +62,16 @@ final class LoadedModelTests: XCTestCase {
                 return XCTFail("unexpected error \(error)")
             }
             XCTAssertEqual(shape.count, 4)
+        }
+    }
+
+    func testInvalidMetadataNamesModelAndKey() throws {
+        let path = try writeFixedBatchModel(reshapeTo: [-1, 4], metadata: ["quantscope.input_std": "0"])
+        XCTAssertThrowsError(try LoadedModel(path: path)) { error in
+            guard case LoadError.metadata(path, _)? = error as? LoadError else {
+                return XCTFail("unexpected error \(error)")
+            }
+            XCTAssertTrue("\(error)".hasPrefix("\(path): model metadata quantscope.input_std"), "\(error)")
         }
     }
 }

@@ -76,7 +76,7 @@ public struct LoadedModel: Sendable {
         do {
             preprocessing = try Preprocessing(model: model)
         } catch {
-            throw .data(error)
+            throw .metadata(path: path, error)
         }
         self.path = path
         self.model = model
@@ -163,6 +163,7 @@ public enum LoadError: Error, CustomStringConvertible {
     case unknownInputShape(path: String, input: String, shape: [String])
     case noData(model: String)
     case noOutputs(path: String)
+    case metadata(path: String, DataError)
     case notAClassifier(path: String, output: String, shape: [String])
     case fixedBatch(path: String, input: String, batch: Int, reason: String)
     case labelOutOfRange(labels: String, index: Int, label: Int, classes: Int, model: String)
@@ -188,6 +189,9 @@ public enum LoadError: Error, CustomStringConvertible {
             return "\(path): input '\(input)' has a fixed batch size of \(batch), and the graph fails at other "
                 + "batch sizes (\(reason)); re-export the model with a dynamic batch axis, e.g. "
                 + "torch.onnx.export(..., dynamic_axes={'\(input)': {0: 'N'}})"
+        case .metadata(let path, let error):
+            return "\(path): model metadata \(error); correct the key in the model's metadata_props, "
+                + "for example with onnx.helper.set_model_props"
         case .noOutputs(let path):
             return "\(path): the graph declares no outputs; quantscope needs a classifier output [N, classes]"
         case .notAClassifier(let path, let output, let shape):
