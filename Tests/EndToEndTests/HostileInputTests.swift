@@ -77,4 +77,21 @@ final class HostileInputTests: XCTestCase {
         XCTAssertEqual(output.status, 0, output.standardError)
         XCTAssertTrue(output.standardError.contains("every calibration value in \(images) is"), output.standardError)
     }
+
+    func testFullStandardOutputFails() throws {
+        let device = FileHandle(forWritingAtPath: "/dev/full")
+        try XCTSkipIf(device == nil, "/dev/full cannot be opened here")
+        let process = Process()
+        process.executableURL = BinaryRunner.executable
+        process.arguments = ["inspect", model, "--json"]
+        process.currentDirectoryURL = BinaryRunner.repositoryRoot
+        process.standardOutput = device
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 1, message)
+        XCTAssertTrue(message.contains("cannot write to standard output"), message)
+    }
 }
