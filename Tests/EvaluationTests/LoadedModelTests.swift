@@ -7,7 +7,8 @@ final class LoadedModelTests: XCTestCase {
     /// x [1, 1, 2, 2] -> Reshape to `shape` -> Gemm [4 -> 3] with graph outputs
     /// `outputs`, saved to a temporary file.
     private func writeFixedBatchModel(reshapeTo shape: [Int64], outputs: [String] = ["logits"],
-                                      metadata: [String: String] = [:]) throws -> String {
+                                      metadata: [String: String] = [:],
+                                      inputShape: [QuantCore.Dimension] = [.value(1), .value(1), .value(2), .value(2)]) throws -> String {
         let initializers: [String: Tensor] = [
             "shape": try Tensor(shape: [2], data: .int64(shape)),
             "w": Tensor(shape: [3, 4], floats: (0..<12).map { Float($0) / 10 }),
@@ -18,7 +19,7 @@ final class LoadedModelTests: XCTestCase {
                  attributes: ["transB": .int(1)]),
         ]
         let graph = Graph(name: "fixed", nodes: nodes, initializers: initializers,
-                          inputs: [ValueInfo(name: "x", shape: [.value(1), .value(1), .value(2), .value(2)])],
+                          inputs: [ValueInfo(name: "x", shape: inputShape)],
                           outputs: outputs.map { ValueInfo(name: $0, shape: nil) })
         var model = Model(opsetImports: [OpsetImport(domain: "", version: 13)], graph: graph)
         model.metadataProps = metadata.map { (key: $0.key, value: $0.value) }
@@ -72,6 +73,16 @@ final class LoadedModelTests: XCTestCase {
                 return XCTFail("unexpected error \(error)")
             }
             XCTAssertTrue("\(error)".hasPrefix("\(path): model metadata quantscope.input_std"), "\(error)")
+        }
+    }
+
+    func testUnknownImageDimensionIsNamedFirst() throws {
+        let path = try writeFixedBatchModel(reshapeTo: [-1, 4],
+                                            inputShape: [.value(1), .value(1), .unknown, .value(2)])
+        XCTAssertThrowsError(try LoadedModel(path: path)) { error in
+            guard case LoadError.unknownInputShape(path, "x", _)? = error as? LoadError else {
+                return XCTFail("unexpected error \(error)")
+            }
         }
     }
 }

@@ -49,10 +49,6 @@ public struct LoadedModel: Sendable {
         } catch {
             throw .engine(path: path, error)
         }
-        if let (relaxedModel, relaxedEngine) = try Self.withSymbolicBatch(model, path: path) {
-            model = relaxedModel
-            engine = relaxedEngine
-        }
         let inputs = model.graph.runtimeInputs
         guard inputs.count == 1, let input = inputs.first else {
             throw .unsupportedInputs(path: path, names: inputs.map(\.name))
@@ -71,6 +67,10 @@ public struct LoadedModel: Sendable {
         }
         guard declared.count >= 2 else {
             throw .unknownInputShape(path: path, input: input.name, shape: declared.map(\.description))
+        }
+        if let (relaxedModel, relaxedEngine) = try Self.withSymbolicBatch(model, path: path) {
+            model = relaxedModel
+            engine = relaxedEngine
         }
         let preprocessing: Preprocessing
         do {
