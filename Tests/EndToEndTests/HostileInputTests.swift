@@ -94,4 +94,17 @@ final class HostileInputTests: XCTestCase {
         XCTAssertEqual(process.terminationStatus, 1, message)
         XCTAssertTrue(message.contains("cannot write to standard output"), message)
     }
+
+    func testQuantizationSettingWithoutLayersIsUsageError() throws {
+        let output = try BinaryRunner.run(["eval", model, "--weight-bits", "4"])
+        XCTAssertEqual(output.status, 2, output.standardOutput)
+        XCTAssertTrue(output.standardError.contains("option --weight-bits has no effect without --quantize or --plan"),
+                      output.standardError)
+    }
+
+    func testEmptyLayerListIsUsageError() throws {
+        let output = try BinaryRunner.run(["eval", model, "--quantize", ","])
+        XCTAssertEqual(output.status, 2, output.standardOutput)
+        XCTAssertTrue(output.standardError.contains("invalid value ',' for --quantize"), output.standardError)
+    }
 }

@@ -17,6 +17,12 @@ func quantizationPlan(_ parsed: ParsedArguments, layerNames: [String]) throws ->
             throw PlanFileError.invalidFile(path: path, error)
         }
     } else if parsed.value("--quantize") == nil || parsed.value("--quantize") == "none" {
+        // Settings that no int8 layer would use are a mistake, not a no-op.
+        let unused = ["--scheme", "--per-channel", "--per-tensor", "--weight-bits", "--activation-bits",
+                      "--calibration", "--float", "--save-plan"].filter { parsed.has($0) }
+        if parsed.value("--quantize") == nil, let option = unused.first {
+            throw UsageError.optionNeedsAnother(option, needs: "--quantize or --plan")
+        }
         return nil
     }
 
@@ -94,6 +100,10 @@ func quantizationPlan(_ parsed: ParsedArguments, layerNames: [String]) throws ->
 /// Splits a comma-separated layer list and checks each name.
 private func layerList(_ text: String, option: String, valid: [String]) throws -> [String] {
     let names = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    guard !names.isEmpty else {
+        throw UsageError.invalidValue(option: option, value: text,
+                                      expected: "comma-separated layer names among \(valid.joined(separator: ", "))")
+    }
     let unknown = names.filter { !valid.contains($0) }
     guard unknown.isEmpty else {
         throw UsageError.invalidValue(option: option, value: unknown.joined(separator: ","),
