@@ -43,12 +43,14 @@ public struct LoadedModel: Sendable {
         } catch {
             throw .model(error)
         }
+
         var engine: FloatEngine
         do {
             engine = try FloatEngine(model: model)
         } catch {
             throw .engine(path: path, error)
         }
+
         let inputs = model.graph.runtimeInputs
         guard inputs.count == 1, let input = inputs.first else {
             throw .unsupportedInputs(path: path, names: inputs.map(\.name))
@@ -57,6 +59,7 @@ public struct LoadedModel: Sendable {
         if let outputShape = engine.valueShapes[output.name], outputShape.count != 2 {
             throw .notAClassifier(path: path, output: output.name, shape: outputShape.map(\.description))
         }
+
         let declared = input.shape ?? []
         var shape: [Int] = []
         for dimension in declared.dropFirst() {
@@ -68,16 +71,19 @@ public struct LoadedModel: Sendable {
         guard declared.count >= 2 else {
             throw .unknownInputShape(path: path, input: input.name, shape: declared.map(\.description))
         }
+
         if let (relaxedModel, relaxedEngine) = try Self.withSymbolicBatch(model, path: path) {
             model = relaxedModel
             engine = relaxedEngine
         }
+
         let preprocessing: Preprocessing
         do {
             preprocessing = try Preprocessing(model: model)
         } catch {
             throw .metadata(path: path, error)
         }
+
         self.path = path
         self.model = model
         self.engine = engine

@@ -53,7 +53,7 @@ public enum AtomicFileWriter {
     }
 }
 
-/// Why `AtomicFileWriter.write` failed, from the operating system.
+/// The reason `AtomicFileWriter.write` failed, as the operating system reports it.
 public struct AtomicFileError: Error, Equatable, CustomStringConvertible {
     public let reason: String
     public var description: String { reason }
