@@ -57,6 +57,7 @@ final class HostileInputTests: XCTestCase {
         let output = try BinaryRunner.run(["eval", model, "--data", images, "--save-outputs", "/dev/full"])
         XCTAssertEqual(output.status, 1, output.standardOutput)
         XCTAssertTrue(output.standardError.contains("/dev/full"), output.standardError)
+        XCTAssertTrue(output.standardError.contains("has free space"), output.standardError)
         XCTAssertEqual(stat("/dev/full", &status), 0)
         XCTAssertEqual(status.st_mode & S_IFMT, S_IFCHR)
     }

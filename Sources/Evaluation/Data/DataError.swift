@@ -31,7 +31,7 @@ public enum DataError: Error, Equatable, CustomStringConvertible {
         case .unreadable(let path, let reason):
             return "\(path): cannot be read: \(reason)"
         case .writeFailed(let path, let reason):
-            return "\(path): cannot be written: \(reason); check that the folder exists and is writable"
+            return "\(path): cannot be written: \(reason); check that the folder exists, is writable and has free space"
         case .unsupportedFormat(let path, let reason):
             return "\(path): unsupported data format: \(reason). Supported: IDX (.idx, -ubyte, raw or gzip), "
                 + ".npy, .npz, and folders of PNG or JPEG images with one subfolder per class"

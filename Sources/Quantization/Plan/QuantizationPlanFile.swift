@@ -194,7 +194,7 @@ public enum PlanFileError: Error, Equatable, CustomStringConvertible {
         case let .invalidFile(path, error):
             return "plan file \(path): \(error); fix the file or write a new one with --save-plan"
         case let .unwritable(path, reason):
-            return "cannot write plan file \(path): \(reason); check that the folder exists and is writable"
+            return "cannot write plan file \(path): \(reason); check that the folder exists, is writable and has free space"
         case .malformedJSON(let reason):
             return "the plan file is not valid JSON: \(reason)"
         case let .invalidField(path, value, expected):
