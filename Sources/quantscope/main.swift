@@ -38,4 +38,4 @@ func runCommandLine(_ arguments: [String]) -> Int32 {
     return execute(command, arguments: Array(arguments.dropFirst()))
 }
 
-exit(runCommandLine(Array(CommandLine.arguments.dropFirst())))
+exit(flushStandardOutput(status: runCommandLine(Array(CommandLine.arguments.dropFirst()))))

@@ -111,6 +111,25 @@ final class DataLoaderTests: XCTestCase {
         XCTAssertNil(data.labels)
     }
 
+    func testNonFinitePixelsRejected() throws {
+        for (name, bad) in [("nan.npy", Float.nan), ("inf.npy", Float.infinity)] {
+            let bytes = TestFiles.npy(header: TestFiles.npyHeader(descr: "<f4", shape: [2, 1, 2, 2]),
+                                      data: TestFiles.floatBytes([0, 1, 0, 1, 0, 0, bad, 0]))
+            let path = try TestFiles.file(name, bytes)
+            let error = assertThrowsDataError {
+                try DataLoader.load(path: path, inputShape: [1, 2, 2], preprocessing: Preprocessing())
+            }
+            guard case .nonFiniteValue(let errorPath, let image, let element, let value)? = error else {
+                XCTFail("wrong error \(String(describing: error))")
+                continue
+            }
+            XCTAssertEqual(errorPath, path)
+            XCTAssertEqual(image, 1)
+            XCTAssertEqual(element, 2)
+            XCTAssertFalse(value.isFinite)
+        }
+    }
+
     func testUnknownFormatRejected() throws {
         let path = try TestFiles.file("data.csv", Array("1,2,3\n".utf8))
         let error = assertThrowsDataError { try DataLoader.load(path: path, inputShape: [1, 1, 1], preprocessing: Preprocessing()) }

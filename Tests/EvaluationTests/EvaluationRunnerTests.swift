@@ -21,6 +21,23 @@ final class EvaluationRunnerTests: XCTestCase {
         XCTAssertEqual(try Metrics.argmax(logits), [1, 0, 2])
     }
 
+    func testNaNOutputNamesTheSample() throws {
+        let images = identityData(count: 40)
+        let runner = EvaluationRunner(batchSize: 16, concurrency: 2)
+        XCTAssertThrowsError(try runner.run(images: images, labels: nil) { batch in
+            var logits = try Self.oneHot(batch)
+            if case .float32(var values) = logits.data, batch.batchCount < 16 {
+                values[3 * 10 + 4] = .nan
+                logits = Tensor(shape: logits.shape, floats: values)
+            }
+            return logits
+        }) { error in
+            guard case EvaluationError.inference(32, EvaluationError.nonFiniteOutput(35, let value))? =
+                error as? EvaluationError else { return XCTFail("unexpected error \(error)") }
+            XCTAssertTrue(value.isNaN)
+        }
+    }
+
     func testTop1CountsMatchesInOrder() throws {
         let images = identityData(count: 250)
         var labels = (0..<250).map { $0 % 10 }

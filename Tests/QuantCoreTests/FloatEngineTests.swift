@@ -129,11 +129,60 @@ final class FloatEngineTests: XCTestCase {
         }
     }
 
+    func testValueWithTwoProducersIsRejected() {
+        var model = smallClassifier()
+        model.graph.nodes[1].outputs = ["conv.out"]
+        XCTAssertThrowsError(try FloatEngine(model: model)) { error in
+            XCTAssertEqual(error as? EngineError, .duplicateValue(node: "relu", opType: "Relu", value: "conv.out"))
+        }
+    }
+
+    func testNodeOverwritingAnInitializerIsRejected() {
+        var model = smallClassifier()
+        model.graph.nodes[1].outputs = ["fc.w"]
+        XCTAssertThrowsError(try FloatEngine(model: model)) { error in
+            XCTAssertEqual(error as? EngineError, .duplicateValue(node: "relu", opType: "Relu", value: "fc.w"))
+        }
+    }
+
     func testMissingGraphOutputIsRejected() {
         var model = smallClassifier()
         model.graph.outputs.append(ValueInfo(name: "nowhere", shape: nil))
         XCTAssertThrowsError(try FloatEngine(model: model)) { error in
             XCTAssertEqual(error as? EngineError, .missingGraphOutput(name: "nowhere"))
+        }
+    }
+
+    func testHugeConvPaddingIsRejectedAtLoad() {
+        var model = smallClassifier()
+        model.graph.nodes[0].attributes["pads"] = .ints([1 << 30, 1 << 30, 0, 0])
+        XCTAssertThrowsError(try FloatEngine(model: model)) { error in
+            guard case EngineError.invalidShape("conv", "Conv", _, let reason)? = error as? EngineError else {
+                return XCTFail("unexpected error \(error)")
+            }
+            XCTAssertTrue(reason.contains("more than the limit"), reason)
+        }
+    }
+
+    func testOverflowingConvAttributesAreRejectedAtLoad() {
+        for attribute in ["pads", "dilations"] {
+            var model = smallClassifier()
+            let count = attribute == "pads" ? 4 : 2
+            model.graph.nodes[0].attributes[attribute] = .ints(Array(repeating: 1 << 62, count: count))
+            XCTAssertThrowsError(try FloatEngine(model: model)) { error in
+                guard case EngineError.invalidAttribute("conv", "Conv", let name, _, _)? = error as? EngineError else {
+                    return XCTFail("unexpected error \(error)")
+                }
+                XCTAssertEqual(name, attribute)
+            }
+        }
+    }
+
+    func testHugeDeclaredInputIsRejectedAtLoad() {
+        for size in [100_000, Int(Int32.max)] {
+            var model = smallClassifier()
+            model.graph.inputs = [ValueInfo(name: "x", shape: [.value(1), .value(size), .value(size), .value(size)])]
+            XCTAssertThrowsError(try FloatEngine(model: model), "size \(size)")
         }
     }
 

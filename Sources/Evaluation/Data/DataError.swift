@@ -21,6 +21,8 @@ public enum DataError: Error, Equatable, CustomStringConvertible {
     case invalidLabel(path: String, index: Int, value: String)
     case arrayNotFound(path: String, name: String, available: [String])
     case emptyDataSet(path: String)
+    /// Image `image` holds a NaN or infinite value at flat index `element`.
+    case nonFiniteValue(path: String, image: Int, element: Int, value: Float)
 
     public var description: String {
         switch self {
@@ -29,7 +31,7 @@ public enum DataError: Error, Equatable, CustomStringConvertible {
         case .unreadable(let path, let reason):
             return "\(path): cannot be read: \(reason)"
         case .writeFailed(let path, let reason):
-            return "\(path): cannot be written: \(reason); check that the folder exists and is writable"
+            return "\(path): cannot be written: \(reason); check that the folder exists, is writable and has free space"
         case .unsupportedFormat(let path, let reason):
             return "\(path): unsupported data format: \(reason). Supported: IDX (.idx, -ubyte, raw or gzip), "
                 + ".npy, .npz, and folders of PNG or JPEG images with one subfolder per class"
@@ -56,6 +58,9 @@ public enum DataError: Error, Equatable, CustomStringConvertible {
                 + "Choose one with PATH.npz#NAME"
         case .emptyDataSet(let path):
             return "\(path): contains no images"
+        case .nonFiniteValue(let path, let image, let element, let value):
+            return "\(path): image \(image) has the value \(value) at element \(element); every input value "
+                + "must be finite, so replace NaN and infinity (e.g. numpy.nan_to_num) before evaluating"
         }
     }
 }

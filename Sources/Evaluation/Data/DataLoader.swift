@@ -94,6 +94,12 @@ public enum DataLoader {
         let keptCount = min(imageCount, limit ?? imageCount)
         let images = try ArrayImages.prepare(prefix(array, count: keptCount, path: filePath), geometry: geometry,
                                              preprocessing: preprocessing, path: path)
+        // A NaN would reach argmax and calibration ranges unnoticed.
+        if case .float32(let values) = images.data, let index = values.firstIndex(where: { !$0.isFinite }) {
+            let imageSize = max(1, geometry.channels * geometry.height * geometry.width)
+            throw .nonFiniteValue(path: path, image: index / imageSize, element: index % imageSize,
+                                  value: values[index])
+        }
         return LabeledImages(images: images, labels: labels.map { Array($0.prefix(keptCount)) }, source: path,
                              labelSource: labelSource)
     }

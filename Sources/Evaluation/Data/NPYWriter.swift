@@ -43,14 +43,13 @@ public enum NPYWriter {
         return bytes + body
     }
 
-    /// Writes `tensor` to `path` through a temporary file and a rename, so a
-    /// failed write leaves no partial file.
+    /// Writes `tensor` to `path` through `AtomicFileWriter`, so a failed
+    /// write leaves no partial file.
     public static func write(_ tensor: Tensor, to path: String) throws(DataError) {
-        let url = URL(fileURLWithPath: path)
         do {
-            try Data(encode(tensor)).write(to: url, options: .atomic)
+            try AtomicFileWriter.write(encode(tensor), to: path)
         } catch {
-            throw .writeFailed(path: path, reason: error.localizedDescription)
+            throw .writeFailed(path: path, reason: error.reason)
         }
     }
 

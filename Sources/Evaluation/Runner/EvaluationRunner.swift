@@ -54,6 +54,7 @@ public enum EvaluationError: Error, CustomStringConvertible {
     case emptyDataSet(source: String)
     case labelCountMismatch(images: Int, labels: Int)
     case outputShape(expected: String, actual: [Int])
+    case nonFiniteOutput(sample: Int, value: Float)
     case inference(batchStart: Int, underlying: any Error)
 
     public var description: String {
@@ -66,6 +67,9 @@ public enum EvaluationError: Error, CustomStringConvertible {
             return "the data set has \(images) images but \(labels) labels; pass the matching labels file"
         case .outputShape(let expected, let actual):
             return "the model output has shape \(actual), expected \(expected)"
+        case .nonFiniteOutput(let sample, let value):
+            return "the model output for sample \(sample) contains \(value), so its prediction means nothing; "
+                + "look for NaN or infinite weights with inspect, or an input that overflows a layer"
         case .inference(let batchStart, let underlying):
             return "inference failed on the batch starting at sample \(batchStart): \(underlying)"
         }
@@ -120,6 +124,9 @@ public struct EvaluationRunner: Sendable {
                     guard logits.rank == 2, logits.batchCount == upper - lower else {
                         throw EvaluationError.outputShape(expected: "[\(upper - lower), classes]",
                                                           actual: logits.shape)
+                    }
+                    if let bad = Metrics.firstNonFiniteRow(logits) {
+                        throw EvaluationError.nonFiniteOutput(sample: lower + bad.row, value: bad.value)
                     }
                     let done = collector.store(try Metrics.argmax(logits), logits: keepLogits ? logits : nil,
                                                at: batchIndex, count: upper - lower)

@@ -27,6 +27,14 @@ public enum Metrics {
         return predictions
     }
 
+    /// The first row of a [N, classes] tensor holding a NaN or infinite
+    /// logit, with that value, or nil when every logit is finite.
+    public static func firstNonFiniteRow(_ logits: Tensor) -> (row: Int, value: Float)? {
+        guard case .float32(let values) = logits.data, logits.batchCount > 0,
+              let index = values.firstIndex(where: { !$0.isFinite }) else { return nil }
+        return (index / max(1, values.count / logits.batchCount), values[index])
+    }
+
     /// Fraction of positions where `predictions` equals `reference`, in [0, 1];
     /// 0 for empty input.
     public static func matchingFraction(_ predictions: [Int], _ reference: [Int]) -> Double {

@@ -47,6 +47,9 @@ public struct FloatReference: Sendable {
         if let failure = slots.failure { throw failure }
         if token.isCancelled { throw EvaluationError.cancelled }
         let logits = try concatenateBatches(slots.values)
+        if let bad = Metrics.firstNonFiniteRow(logits) {
+            throw EvaluationError.nonFiniteOutput(sample: bad.row, value: bad.value)
+        }
         let predictions = try Metrics.argmax(logits)
 
         let sampleCount = min(activationSamples, total)

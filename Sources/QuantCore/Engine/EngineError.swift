@@ -7,6 +7,9 @@ public enum EngineError: Error, Equatable, CustomStringConvertible {
     case missingDefaultOpset
     /// A node reads `value` before any node, initializer or graph input produces it.
     case undefinedValue(node: String, opType: String, value: String)
+    /// A node writes `value`, which a graph input, an initializer or an
+    /// earlier output already defines; ONNX graphs are single-assignment.
+    case duplicateValue(node: String, opType: String, value: String)
     /// A declared graph output is produced by no node, initializer or input.
     case missingGraphOutput(name: String)
     /// A runtime graph input was not passed to `run`.
@@ -42,6 +45,9 @@ public enum EngineError: Error, Equatable, CustomStringConvertible {
         case .undefinedValue(let node, let opType, let value):
             return "node \(node) (\(opType)) reads '\(value)' before any node, initializer or graph input "
                 + "produces it; the nodes must be in topological order"
+        case .duplicateValue(let node, let opType, let value):
+            return "node \(node) (\(opType)) writes '\(value)', which a graph input, an initializer or an "
+                + "earlier node already defines; every value must have one producer, so rename one of them"
         case .missingGraphOutput(let name):
             return "graph output '\(name)' is produced by no node, initializer or graph input"
         case .missingGraphInput(let name):

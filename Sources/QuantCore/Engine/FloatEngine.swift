@@ -41,7 +41,11 @@ public struct FloatEngine: Sendable {
                 }
                 lastReader[input] = index
             }
-            available.formUnion(node.outputs.filter { !$0.isEmpty })
+            for output in node.outputs where !output.isEmpty {
+                guard available.insert(output).inserted else {
+                    throw .duplicateValue(node: node.displayName, opType: node.opType, value: output)
+                }
+            }
         }
         for output in graph.outputs where !available.contains(output.name) {
             throw .missingGraphOutput(name: output.name)

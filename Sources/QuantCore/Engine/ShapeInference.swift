@@ -60,7 +60,17 @@ enum ShapeInference {
                 if case .value(let size) = dimension { return size }
                 return symbolicSize
             }
-            let count = shape.reduce(1, *)
+            let count: Int
+            do {
+                count = try Tensor.elementCount(of: shape)
+            } catch {
+                throw .tensor(node: "(graph input \(input.name))", opType: "input", error: error)
+            }
+            guard count <= ONNXTensorDecoding.maxElements else {
+                throw .invalidShape(node: "(graph input \(input.name))", opType: "input", shapes: [shape],
+                                    reason: "the input would hold \(count) elements, more than the limit of "
+                                        + "\(ONNXTensorDecoding.maxElements); check the declared input shape")
+            }
             let data: TensorData
             switch type {
             case .float32, .float16: data = .float32(Array(repeating: 0, count: count))

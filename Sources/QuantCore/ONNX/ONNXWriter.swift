@@ -50,18 +50,10 @@ public enum ONNXWriter {
     }
 
     static func writeAtomically(_ bytes: [UInt8], to path: String) throws(ModelLoadError) {
-        let target = URL(fileURLWithPath: path)
-        let temporary = target.deletingLastPathComponent()
-            .appendingPathComponent(".\(target.lastPathComponent).\(UUID().uuidString).tmp")
         do {
-            try Data(bytes).write(to: temporary)
+            try AtomicFileWriter.write(bytes, to: path)
         } catch {
-            throw .writeFailed(path: path, reason: error.localizedDescription)
-        }
-        guard rename(temporary.path, target.path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: temporary)
-            throw .writeFailed(path: path, reason: reason)
+            throw .writeFailed(path: path, reason: error.reason)
         }
     }
 

@@ -117,13 +117,21 @@ struct OperatorContext {
         }
     }
 
-    /// Element count of `shape`, rejecting overflow.
+    /// Element count of an output `shape`, rejecting overflow and counts
+    /// above `ONNXTensorDecoding.maxElements`, so that hostile attributes
+    /// (huge pads, shapes) end in an error instead of a failed allocation.
     func elementCount(_ shape: [Int]) throws(EngineError) -> Int {
+        let count: Int
         do {
-            return try Tensor.elementCount(of: shape)
+            count = try Tensor.elementCount(of: shape)
         } catch {
             throw .tensor(node: name, opType: opType, error: error)
         }
+        guard count <= ONNXTensorDecoding.maxElements else {
+            throw invalidShape([shape], "the output would hold \(count) elements, more than the limit of "
+                + "\(ONNXTensorDecoding.maxElements); check the node's attributes and input shapes")
+        }
+        return count
     }
 
     /// Maps `axis` in [-rank, rank) (or [-rank, rank] when `inclusiveEnd`) to [0, rank).

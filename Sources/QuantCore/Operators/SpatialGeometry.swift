@@ -51,6 +51,14 @@ extension OperatorContext {
             throw invalidAttribute("pads", "\(pads)", "needs \(2 * rank) non-negative values (all begins, then all ends)")
         }
 
+        // Bounding every value keeps `dilation * (kernel - 1) + 1` and
+        // `in + pads - extent` far from overflow.
+        let limit = Int(Int32.max)
+        for (attribute, values) in [("kernel_shape", kernel), ("strides", strides), ("dilations", dilations),
+                                    ("pads", pads)] where values.contains(where: { $0 > limit }) {
+            throw invalidAttribute(attribute, "\(values)", "values must be at most \(limit)")
+        }
+
         var axes: [SpatialAxis] = []
         for axis in 0..<rank {
             let size = inputSpatial[axis]

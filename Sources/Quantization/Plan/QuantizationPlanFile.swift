@@ -1,4 +1,5 @@
 import Foundation
+import QuantCore
 
 /// JSON form of a `QuantizationPlan`:
 ///
@@ -29,7 +30,8 @@ public enum QuantizationPlanFile {
         do {
             parsed = try JSONSerialization.jsonObject(with: data)
         } catch {
-            throw .malformedJSON(reason: error.localizedDescription)
+            let reason = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String
+            throw .malformedJSON(reason: reason ?? error.localizedDescription)
         }
         guard let root = parsed as? [String: Any] else {
             throw .invalidField(path: "(top level)", value: describe(parsed), expected: "a JSON object")
@@ -59,31 +61,35 @@ public enum QuantizationPlanFile {
     }
 
     /// Reads and decodes the plan at `path`.
+    /// Content errors come wrapped in `PlanFileError.invalidFile`, so the
+    /// message names the file.
     public static func load(path: String) throws(PlanFileError) -> QuantizationPlan {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw .unreadable(path: path, reason: "no such file")
+        }
+        guard !isDirectory.boolValue else {
+            throw .unreadable(path: path, reason: "it is a folder, not a plan JSON file")
+        }
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
             throw .unreadable(path: path, reason: error.localizedDescription)
         }
-        return try decode(data)
+        do {
+            return try decode(data)
+        } catch {
+            throw .invalidFile(path: path, error)
+        }
     }
 
-    /// Writes `plan` to `path` atomically: a temporary file in the same
-    /// folder, then a rename over the target.
+    /// Writes `plan` to `path` through `AtomicFileWriter`.
     public static func save(_ plan: QuantizationPlan, path: String) throws(PlanFileError) {
-        let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
         do {
-            try encode(plan).write(to: temporary)
+            try AtomicFileWriter.write([UInt8](encode(plan)), to: path)
         } catch {
-            throw .unwritable(path: path, reason: error.localizedDescription)
-        }
-        guard rename(temporary.path, url.path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: temporary)
-            throw .unwritable(path: path, reason: reason)
+            throw .unwritable(path: path, reason: error.reason)
         }
     }
 
@@ -178,13 +184,17 @@ public enum PlanFileError: Error, Equatable, CustomStringConvertible {
     /// `path` is the field's dotted path, such as `layers.conv1.weight_bits`.
     case invalidField(path: String, value: String, expected: String)
     case unknownLayers([String], valid: [String])
+    /// A content error of the plan file at `path`.
+    indirect case invalidFile(path: String, PlanFileError)
 
     public var description: String {
         switch self {
         case let .unreadable(path, reason):
-            return "cannot read plan file \(path): \(reason)"
+            return "cannot read plan file \(path): \(reason); pass a plan JSON file such as --save-plan writes"
+        case let .invalidFile(path, error):
+            return "plan file \(path): \(error); fix the file or write a new one with --save-plan"
         case let .unwritable(path, reason):
-            return "cannot write plan file \(path): \(reason); check that the folder exists and is writable"
+            return "cannot write plan file \(path): \(reason); check that the folder exists, is writable and has free space"
         case .malformedJSON(let reason):
             return "the plan file is not valid JSON: \(reason)"
         case let .invalidField(path, value, expected):

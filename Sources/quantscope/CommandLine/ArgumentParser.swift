@@ -116,6 +116,7 @@ enum UsageError: Error, Equatable, CustomStringConvertible {
     case extraArgument(String)
     case invalidValue(option: String, value: String, expected: String)
     case conflictingOptions(String, String)
+    case optionNeedsAnother(String, needs: String)
     case unknownCommand(String)
 
     var description: String {
@@ -136,6 +137,8 @@ enum UsageError: Error, Equatable, CustomStringConvertible {
             return "invalid value '\(value)' for \(option): expected \(expected)"
         case .conflictingOptions(let first, let second):
             return "options \(first) and \(second) cannot be used together"
+        case .optionNeedsAnother(let option, let needs):
+            return "option \(option) has no effect without \(needs); add one of them or drop \(option)"
         case .unknownCommand(let command):
             return "unknown command '\(command)'"
         }

@@ -1,3 +1,4 @@
+@preconcurrency import Glibc
 import Foundation
 
 /// Process exit statuses: 0 on success, 1 when the work failed, 2 when the
@@ -59,8 +60,21 @@ func printJSON<T: Encodable>(_ value: T) throws {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     let data = try encoder.encode(value)
-    FileHandle.standardOutput.write(data)
-    FileHandle.standardOutput.write(Data("\n".utf8))
+    // Through stdio like every other line of output, so that
+    // `flushStandardOutput` sees a failed write.
+    print(String(decoding: data, as: UTF8.self))
+}
+
+/// Flushes standard output and turns a failed write (a full disk, a closed
+/// pipe) into exit status 1 with a message, instead of a silent success.
+func flushStandardOutput(status: Int32) -> Int32 {
+    // fflush(nil) flushes every output stream and fails when a write does;
+    // ferror reports a write that already failed while the buffer filled.
+    let failed = fflush(nil) != 0 || ferror(Glibc.stdout) != 0
+    guard failed else { return status }
+    let reason = String(cString: strerror(errno))
+    printError("cannot write to standard output: \(reason); check the disk space or the pipe it goes to")
+    return status == ExitStatus.success ? ExitStatus.failure : status
 }
 
 /// Formats `count` with thousands separators: 1234567 -> "1,234,567".

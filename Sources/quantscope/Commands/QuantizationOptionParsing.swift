@@ -11,8 +11,18 @@ func quantizationPlan(_ parsed: ParsedArguments, layerNames: [String]) throws ->
     var plan = QuantizationPlan()
     if let path = parsed.value("--plan") {
         plan = try QuantizationPlanFile.load(path: path)
-        try QuantizationPlanFile.validate(plan, validNames: layerNames)
+        do {
+            try QuantizationPlanFile.validate(plan, validNames: layerNames)
+        } catch {
+            throw PlanFileError.invalidFile(path: path, error)
+        }
     } else if parsed.value("--quantize") == nil || parsed.value("--quantize") == "none" {
+        // Settings that no int8 layer would use are a mistake, not a no-op.
+        let unused = ["--scheme", "--per-channel", "--per-tensor", "--weight-bits", "--activation-bits",
+                      "--calibration", "--float", "--save-plan"].filter { parsed.has($0) }
+        if parsed.value("--quantize") == nil, let option = unused.first {
+            throw UsageError.optionNeedsAnother(option, needs: "--quantize or --plan")
+        }
         return nil
     }
 
@@ -39,7 +49,13 @@ func quantizationPlan(_ parsed: ParsedArguments, layerNames: [String]) throws ->
         settings[keyPath: keyPath] = bits
     }
     if let method = parsed.value("--calibration") {
-        settings.calibration = try CalibrationMethod(parsing: method)
+        do {
+            settings.calibration = try CalibrationMethod(parsing: method)
+        } catch {
+            let valid = CalibrationMethod.validNames.joined(separator: ", ")
+            throw UsageError.invalidValue(option: "--calibration", value: method,
+                                          expected: "one of \(valid), with 50 < P <= 100 in percentile:P")
+        }
     }
     if let mode = parsed.value("--mode") {
         guard let value = ExecutionMode(rawValue: mode) else {
@@ -84,6 +100,10 @@ func quantizationPlan(_ parsed: ParsedArguments, layerNames: [String]) throws ->
 /// Splits a comma-separated layer list and checks each name.
 private func layerList(_ text: String, option: String, valid: [String]) throws -> [String] {
     let names = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    guard !names.isEmpty else {
+        throw UsageError.invalidValue(option: option, value: text,
+                                      expected: "comma-separated layer names among \(valid.joined(separator: ", "))")
+    }
     let unknown = names.filter { !valid.contains($0) }
     guard unknown.isEmpty else {
         throw UsageError.invalidValue(option: option, value: unknown.joined(separator: ","),
@@ -104,5 +124,12 @@ func calibrationImages(_ parsed: ParsedArguments, loaded: LoadedModel, dataOptio
         return evaluation.images
     }
     let options = DataOptions(data: path, labels: nil, limit: nil, overrides: dataOptions.overrides)
-    return try loaded.loadEvaluationData(options).images
+    let images = try loaded.loadEvaluationData(options).images
+    // Constant images give every activation a zero-width range, so the
+    // chosen scales describe nothing the evaluation data will show.
+    if case .float32(let values) = images.data, let first = values.first, values.allSatisfy({ $0 == first }) {
+        printError("warning: every calibration value in \(path) is \(first); the activation ranges will not "
+                   + "match real inputs, so pass representative images with --calibration-data")
+    }
+    return images
 }

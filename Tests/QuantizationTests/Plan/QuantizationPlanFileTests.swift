@@ -61,4 +61,27 @@ final class QuantizationPlanFileTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("valid layers are conv1, pool1"))
         }
     }
+
+    func testLoadErrorsNameTheFile() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("plans-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let notJSON = folder.appendingPathComponent("plan.json")
+        try Data("not json".utf8).write(to: notJSON)
+
+        XCTAssertThrowsError(try QuantizationPlanFile.load(path: notJSON.path)) { error in
+            guard case PlanFileError.invalidFile(notJSON.path, .malformedJSON)? = error as? PlanFileError else {
+                return XCTFail("\(error)")
+            }
+            XCTAssertTrue("\(error)".hasPrefix("plan file \(notJSON.path): "), "\(error)")
+        }
+        XCTAssertThrowsError(try QuantizationPlanFile.load(path: folder.path)) { error in
+            XCTAssertEqual(error as? PlanFileError,
+                           .unreadable(path: folder.path, reason: "it is a folder, not a plan JSON file"))
+        }
+        let missing = folder.appendingPathComponent("missing.json").path
+        XCTAssertThrowsError(try QuantizationPlanFile.load(path: missing)) { error in
+            XCTAssertEqual(error as? PlanFileError, .unreadable(path: missing, reason: "no such file"))
+        }
+    }
 }
