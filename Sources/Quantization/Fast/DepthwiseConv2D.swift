@@ -1,17 +1,19 @@
-/// Quantized depthwise 2-D convolution (one filter per input channel, groups
-/// = C = Cout), bit-exact with `conv2D`:
+/// Quantized 2-D convolution with one input channel per group (depthwise
+/// with any channel multiplier, or a single-channel input with groups = 1),
+/// bit-exact with `conv2D`. With g = co / (Cout / groups) the input channel
+/// of output channel co:
 ///
-///     P[c][y][x] = q1[n, c, y - padTop, x - padLeft] - Z1   (0 in the padding)
-///     acc[c][oy][ox] = sum_{ky, kx} P[c][oy*sH + ky*dH][ox*sW + kx*dW] * (q2[c, 0, ky, kx] - Z2[c])
-///     q3[n, c, oy, ox] = clamp(Z3 + M[c] * (acc + bias[c]))   (outputStageRow)
+///     P[g][y][x] = q1[n, g, y - padTop, x - padLeft] - Z1   (0 in the padding)
+///     acc[co][oy][ox] = sum_{ky, kx} P[g][oy*sH + ky*dH][ox*sW + kx*dW] * (q2[co, 0, ky, kx] - Z2[co])
+///     q3[n, co, oy, ox] = clamp(Z3 + M[co] * (acc + bias[co]))   (outputStageRow)
 ///
 /// A padded tap holds 0 after subtracting Z1, so it adds nothing, as the
 /// reference kernel's skipped taps do. Sums wrap modulo 2^32 like the
 /// reference's, so the final accumulator is the same integer. The innermost
 /// loop runs along an output row with a fixed weight, which vectorizes.
 ///
-/// Returns false, computing nothing, when the layer is not depthwise with
-/// one output channel per input channel; the caller then runs `conv2D`.
+/// Returns false, computing nothing, when a group has more than one input
+/// channel; the caller then runs `conv2D` or the packed GEMM.
 @_specialize(where Element == Int8)
 @_specialize(where Element == UInt8)
 public func depthwiseConv2D<Element: QuantizedValue & Int8GemmElement>(
@@ -24,7 +26,7 @@ public func depthwiseConv2D<Element: QuantizedValue & Int8GemmElement>(
     scratch: IntegerScratch
 ) throws(KernelError) -> Bool {
     let kernel = "DepthwiseConv2D"
-    guard shape.groups > 1, shape.groups == shape.inputChannels, shape.groups == shape.outputChannels else {
+    guard shape.groups > 0, shape.groups == shape.inputChannels, shape.outputChannels % shape.groups == 0 else {
         return false
     }
     let (outputHeight, outputWidth) = try shape.validated(kernel)
@@ -37,7 +39,8 @@ public func depthwiseConv2D<Element: QuantizedValue & Int8GemmElement>(
     let kernelHeight = shape.kernelHeight, kernelWidth = shape.kernelWidth
     let strideHeight = shape.strideHeight, strideWidth = shape.strideWidth
     let dilationHeight = shape.dilationHeight, dilationWidth = shape.dilationWidth
-    let channels = shape.outputChannels
+    let channels = shape.outputChannels, inputChannels = shape.inputChannels
+    let channelsPerGroup = shape.outputChannelsPerGroup
     let paddedHeight = max(shape.padTop + inputHeight,
                            (outputHeight - 1) * strideHeight + (kernelHeight - 1) * dilationHeight + 1)
     let paddedWidth = max(shape.padLeft + inputWidth,
@@ -59,8 +62,8 @@ public func depthwiseConv2D<Element: QuantizedValue & Int8GemmElement>(
     let weightBase = weights.baseAddress!
 
     for image in 0..<shape.batch {
-        for channel in 0..<channels {
-            let plane = source + (image * channels + channel) * inputPlane
+        for group in 0..<inputChannels {
+            let plane = source + (image * inputChannels + group) * inputPlane
             for row in 0..<inputHeight {
                 let from = plane + row * inputWidth
                 let to = padded + (row + shape.padTop) * paddedWidth + shape.padLeft
@@ -69,29 +72,32 @@ public func depthwiseConv2D<Element: QuantizedValue & Int8GemmElement>(
                 }
             }
 
-            sums.update(repeating: 0, count: outputPlane)
-            let weightZeroPoint = weightZeroPoints[weightZeroPoints.count == 1 ? 0 : channel]
-            let filter = weightBase + channel * weightPlane
-            for kernelY in 0..<kernelHeight {
-                for kernelX in 0..<kernelWidth {
-                    let weight = Int32(truncatingIfNeeded: filter[kernelY * kernelWidth + kernelX]) &- weightZeroPoint
-                    let tap = padded + kernelY * dilationHeight * paddedWidth + kernelX * dilationWidth
-                    for outputY in 0..<outputHeight {
-                        let from = tap + outputY * strideHeight * paddedWidth
-                        let to = sums + outputY * outputWidth
-                        if strideWidth == 1 {
-                            for outputX in 0..<outputWidth { to[outputX] &+= from[outputX] &* weight }
-                        } else {
-                            for outputX in 0..<outputWidth { to[outputX] &+= from[outputX &* strideWidth] &* weight }
+            for channel in (group * channelsPerGroup)..<((group + 1) * channelsPerGroup) {
+                sums.update(repeating: 0, count: outputPlane)
+                let weightZeroPoint = weightZeroPoints[weightZeroPoints.count == 1 ? 0 : channel]
+                let filter = weightBase + channel * weightPlane
+                for kernelY in 0..<kernelHeight {
+                    for kernelX in 0..<kernelWidth {
+                        let weight = Int32(truncatingIfNeeded: filter[kernelY * kernelWidth + kernelX])
+                            &- weightZeroPoint
+                        let tap = padded + kernelY * dilationHeight * paddedWidth + kernelX * dilationWidth
+                        for outputY in 0..<outputHeight {
+                            let from = tap + outputY * strideHeight * paddedWidth
+                            let to = sums + outputY * outputWidth
+                            if strideWidth == 1 {
+                                for outputX in 0..<outputWidth { to[outputX] &+= from[outputX] &* weight }
+                            } else {
+                                for outputX in 0..<outputWidth { to[outputX] &+= from[outputX &* strideWidth] &* weight }
+                            }
                         }
                     }
                 }
-            }
 
-            outputStageRow(UnsafePointer(sums), count: outputPlane, bias: bias?[channel] ?? 0,
-                           multiplier: multipliers[multipliers.count == 1 ? 0 : channel],
-                           outputZeroPoint: parameters.outputZeroPoint, clamp: parameters.outputClamp,
-                           output: output.baseAddress! + (image * channels + channel) * outputPlane, outputStride: 1)
+                outputStageRow(UnsafePointer(sums), count: outputPlane, bias: bias?[channel] ?? 0,
+                               multiplier: multipliers[multipliers.count == 1 ? 0 : channel],
+                               outputZeroPoint: parameters.outputZeroPoint, clamp: parameters.outputClamp,
+                               output: output.baseAddress! + (image * channels + channel) * outputPlane, outputStride: 1)
+            }
         }
     }
     return true

@@ -2,7 +2,8 @@ import XCTest
 @testable import Quantization
 
 /// `depthwiseConv2D` against the scalar reference `conv2D`, value for value,
-/// on seeded random depthwise layers of both 8-bit types: padding with
+/// on seeded random layers with one input channel per group (depthwise with
+/// channel multipliers 1 to 3, and single-channel inputs) of both 8-bit types: padding with
 /// nonzero input zero-points, strides, dilations, per-tensor and
 /// per-channel weight zero-points and multipliers, with and without bias.
 final class DepthwiseConv2DTests: XCTestCase {
@@ -10,14 +11,15 @@ final class DepthwiseConv2DTests: XCTestCase {
         var generator = SeededGenerator(seed: 0xD3E7_0A11)
         var checked = 0
         for trial in 0..<80 {
-            let channels = Int.random(in: 2...9, using: &generator)
+            let channels = Int.random(in: 1...9, using: &generator)
+            let multiplier = [1, 1, 2, 3][trial % 4]
             let kernelSize = [3, 3, 1, 2, 5][trial % 5]
             let shape = Conv2DShape(
                 batch: Int.random(in: 1...2, using: &generator),
                 inputChannels: channels,
                 inputHeight: Int.random(in: 1...13, using: &generator),
                 inputWidth: Int.random(in: 1...13, using: &generator),
-                outputChannels: channels,
+                outputChannels: channels * multiplier,
                 kernelHeight: kernelSize, kernelWidth: trial % 3 == 2 ? 1 : kernelSize,
                 strideHeight: Int.random(in: 1...2, using: &generator),
                 strideWidth: Int.random(in: 1...3, using: &generator),
@@ -41,7 +43,7 @@ final class DepthwiseConv2DTests: XCTestCase {
         let shape = Conv2DShape(batch: 1, inputChannels: 4, inputHeight: 5, inputWidth: 5, outputChannels: 8,
                                 kernelHeight: 3, kernelWidth: 3, strideHeight: 1, strideWidth: 1,
                                 dilationHeight: 1, dilationWidth: 1, padTop: 1, padLeft: 1, padBottom: 1,
-                                padRight: 1, groups: 4)
+                                padRight: 1, groups: 2)
         let parameters = AccumulatingLayerParameters(
             inputZeroPoint: 3, weightZeroPoints: [0], outputZeroPoint: 0,
             outputMultipliers: [QuantizedMultiplier(m0: 1 << 30, shift: -8)],
