@@ -1,8 +1,9 @@
 // Runs one `IntegerLayer` on the integer kernels. Everything here is integer
 // arithmetic: shapes come from the input tensors, parameters from the layer.
 // Conv and fully connected layers with packed weights run on the int8 GEMM
-// (`packedConv2D`, `packedFullyConnected`), bit-exact with the scalar
-// kernels `conv2D` and `fullyConnected`, which run everything else.
+// (`packedConv2D`, `packedFullyConnected`), grouped convolutions with one
+// input channel per group on `depthwiseConv2D`, all bit-exact with the
+// scalar kernels `conv2D` and `fullyConnected`, which run everything else.
 
 extension IntegerLayer {
     /// Computes the layer's output from `inputs` (one per entry of `inputs`,
@@ -39,6 +40,17 @@ extension IntegerLayer {
                     dilationHeight: window.dilations[0], dilationWidth: window.dilations[1],
                     padTop: vertical.before, padLeft: horizontal.before,
                     padBottom: vertical.after, padRight: horizontal.after, groups: groups)
+                if shape.groups > 1, shape.groups == shape.inputChannels,
+                   let output = try packedOutput(values[0], bias: bias, count: shape.outputCount,
+                                                 run: { input, biasBuffer, output, scratch in
+                       try weights.values(Element.self).withUnsafeBufferPointer { weightBuffer in
+                           try depthwiseConv2D(input: input, weights: weightBuffer, bias: biasBuffer,
+                                               output: output, shape: shape, parameters: parameters,
+                                               scratch: scratch)
+                       }
+                   }) {
+                    return result(output, shape: [shape.batch, outputChannels, shape.outputHeight, shape.outputWidth])
+                }
                 if let packed = packedWeights,
                    let output = try packedOutput(values[0], bias: bias, count: shape.outputCount,
                                                  run: { input, biasBuffer, output, scratch in

@@ -110,6 +110,17 @@ func im2col<Element: QuantizedValue & Int8GemmElement>(
                 let paddedRow = base + offset
                 let column: Int = (channel &* kernelHeight &+ kernelY) &* kernelWidth
                 var destination = rowStart + column
+                if kernelWidth == 3 && dilationWidth == 1 {
+                    // The common 3x3 window, unrolled so that no inner loop runs per pixel.
+                    for outputX in 0..<outputWidth {
+                        let window = paddedRow + outputX &* strideWidth
+                        destination[0] = window[0]
+                        destination[1] = window[1]
+                        destination[2] = window[2]
+                        destination += depth
+                    }
+                    continue
+                }
                 for outputX in 0..<outputWidth {
                     let window = paddedRow + outputX &* strideWidth
                     for kernelX in 0..<kernelWidth {
