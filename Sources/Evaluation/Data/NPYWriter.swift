@@ -6,7 +6,7 @@ import QuantCore
 /// dictionary padded with spaces to a multiple of 64 bytes and ending in a
 /// newline, then the elements in C order, little-endian.
 public enum NPYWriter {
-    /// The `.npy` bytes of a float32, uint8, int8, int32 or int64 tensor.
+    /// Encodes a float32, uint8, int8, int32, int64 or bool tensor as `.npy` bytes.
     public static func encode(_ tensor: Tensor) -> [UInt8] {
         let descriptor: String
         var body: [UInt8] = []

@@ -200,8 +200,8 @@ private final class BatchCollector: @unchecked Sendable {
         return slots.flatMap { $0 }
     }
 
-    /// The stored logits joined along the batch axis, or nil when any batch
-    /// has none or they are not float.
+    /// Joins the stored logits along the batch axis. Returns nil when any
+    /// batch has none or they are not float.
     func concatenatedLogits() -> Tensor? {
         lock.lock()
         defer { lock.unlock() }
