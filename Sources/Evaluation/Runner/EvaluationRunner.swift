@@ -111,7 +111,7 @@ public struct EvaluationRunner: Sendable {
         }
 
         let batchStarts = Array(stride(from: 0, to: total, by: batchSize))
-        let collector = BatchCollector(batches: batchStarts.count)
+        let collector = ResultSlots<BatchOutcome>(count: batchStarts.count)
         let workers = min(concurrency, batchStarts.count)
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             var batchIndex = worker
@@ -128,8 +128,9 @@ public struct EvaluationRunner: Sendable {
                     if let bad = Metrics.firstNonFiniteRow(logits) {
                         throw EvaluationError.nonFiniteOutput(sample: lower + bad.row, value: bad.value)
                     }
-                    let done = collector.store(try Metrics.argmax(logits), logits: keepLogits ? logits : nil,
-                                               at: batchIndex, count: upper - lower)
+                    let outcome = BatchOutcome(predictions: try Metrics.argmax(logits),
+                                               logits: keepLogits ? logits : nil)
+                    let done = collector.store(outcome, at: batchIndex, weight: upper - lower)
                     progress?(done, total)
                 } catch {
                     collector.fail(EvaluationError.inference(batchStart: lower, underlying: error))
@@ -141,7 +142,8 @@ public struct EvaluationRunner: Sendable {
         if let failure = collector.failure { throw failure }
         if token.isCancelled { throw EvaluationError.cancelled }
 
-        let predictions = collector.predictions
+        let outcomes = collector.values
+        let predictions = outcomes.flatMap(\.predictions)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
         return EvaluationResult(
             samples: total,
@@ -149,71 +151,12 @@ public struct EvaluationRunner: Sendable {
             top1: labels.map { Metrics.matchingFraction(predictions, Array($0.prefix(total))) },
             agreement: reference.map { Metrics.matchingFraction(predictions, Array($0.prefix(total))) },
             seconds: seconds,
-            logits: keepLogits ? collector.concatenatedLogits() : nil)
+            logits: keepLogits ? try? concatenateBatches(outcomes.compactMap(\.logits)) : nil)
     }
 }
 
-/// Per-batch predictions written by several worker threads.
-private final class BatchCollector: @unchecked Sendable {
-    private let lock = NSLock()
-    private var slots: [[Int]]
-    private var logitSlots: [Tensor?]
-    private var done = 0
-    private var firstFailure: EvaluationError?
-
-    init(batches: Int) {
-        slots = Array(repeating: [], count: batches)
-        logitSlots = Array(repeating: nil, count: batches)
-    }
-
-    /// Stores one batch's predictions and returns the samples done so far.
-    func store(_ predictions: [Int], logits: Tensor?, at index: Int, count: Int) -> Int {
-        lock.lock()
-        defer { lock.unlock() }
-        slots[index] = predictions
-        logitSlots[index] = logits
-        done += count
-        return done
-    }
-
-    func fail(_ error: EvaluationError) {
-        lock.lock()
-        if firstFailure == nil { firstFailure = error }
-        lock.unlock()
-    }
-
-    var hasFailed: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return firstFailure != nil
-    }
-
-    var failure: EvaluationError? {
-        lock.lock()
-        defer { lock.unlock() }
-        return firstFailure
-    }
-
-    var predictions: [Int] {
-        lock.lock()
-        defer { lock.unlock() }
-        return slots.flatMap { $0 }
-    }
-
-    /// Joins the stored logits along the batch axis. Returns nil when any
-    /// batch has none or they are not float.
-    func concatenatedLogits() -> Tensor? {
-        lock.lock()
-        defer { lock.unlock() }
-        var values: [Float] = []
-        var rows = 0
-        var columns = 0
-        for slot in logitSlots {
-            guard let slot, case .float32(let batchValues) = slot.data, slot.rank == 2 else { return nil }
-            values += batchValues
-            rows += slot.shape[0]
-            columns = slot.shape[1]
-        }
-        return try? Tensor(shape: [rows, columns], data: .float32(values))
-    }
+/// One mini-batch's predictions, and its logits when the run keeps them.
+private struct BatchOutcome {
+    let predictions: [Int]
+    let logits: Tensor?
 }

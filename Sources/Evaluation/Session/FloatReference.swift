@@ -83,10 +83,22 @@ final class ResultSlots<Value>: @unchecked Sendable {
         slots = Array(repeating: nil, count: count)
     }
 
+    private var storedWeight = 0
+
     func store(_ value: Value, at index: Int) {
         lock.lock()
         slots[index] = value
         lock.unlock()
+    }
+
+    /// Stores `value` and adds `weight` (a batch's sample count, say) to the
+    /// running total, which it returns, so callers can report progress.
+    func store(_ value: Value, at index: Int, weight: Int) -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        slots[index] = value
+        storedWeight += weight
+        return storedWeight
     }
 
     func fail(_ error: any Error) {
