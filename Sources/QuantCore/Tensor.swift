@@ -32,7 +32,7 @@ public enum ElementType: Int32, Sendable, CaseIterable, CustomStringConvertible 
 }
 
 /// Element storage of a tensor. Float16 data is widened to `float32` on load,
-/// so the engine sees one floating-point type.
+/// so the engine handles one floating-point type.
 public enum TensorData: Sendable, Equatable {
     case float32([Float])
     case int64([Int64])
@@ -94,7 +94,7 @@ public struct Tensor: Sendable, Equatable {
     public var count: Int { data.count }
     public var rank: Int { shape.count }
 
-    /// The float32 elements, or a `TensorError.wrongElementType` naming `name`.
+    /// Returns the float32 elements, or throws `TensorError.wrongElementType` naming `name`.
     public func floats(_ name: String = "tensor") throws(TensorError) -> [Float] {
         guard case .float32(let values) = data else {
             throw .wrongElementType(name: name, expected: .float32, actual: elementType)
@@ -102,8 +102,8 @@ public struct Tensor: Sendable, Equatable {
         return values
     }
 
-    /// The elements of an integer tensor widened to Int64 (for shape, axes and
-    /// index inputs), or a `TensorError.wrongElementType` naming `name`.
+    /// Returns the elements of an integer tensor widened to Int64 (for shape,
+    /// axes and index inputs), or throws `TensorError.wrongElementType` naming `name`.
     public func integers(_ name: String = "tensor") throws(TensorError) -> [Int64] {
         switch data {
         case .int64(let values): return values

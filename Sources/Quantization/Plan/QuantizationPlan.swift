@@ -4,7 +4,7 @@ public enum LayerPrecision: String, Sendable, Equatable, Hashable, CaseIterable 
     case int8
 }
 
-/// How one layer is quantized: its precision, and for an int8 layer the
+/// Quantization settings of one layer: its precision, and for an int8 layer the
 /// scheme, weight granularity, bit widths and the calibration method that
 /// chooses its activation clip range.
 public struct LayerQuantization: Sendable, Equatable, Hashable {
@@ -35,7 +35,7 @@ public struct LayerQuantization: Sendable, Equatable, Hashable {
     }
 }
 
-/// How the int8 layers of a plan are executed.
+/// Execution mode of a plan's int8 layers.
 public enum ExecutionMode: String, Sendable, Equatable, Hashable, CaseIterable {
     /// Integer arithmetic only: 8-bit operands, int32 accumulators,
     /// fixed-point requantization.
@@ -60,7 +60,7 @@ public struct QuantizationPlan: Sendable, Equatable {
         self.mode = mode
     }
 
-    /// The settings that apply to `layer`.
+    /// Returns the settings that apply to `layer`.
     public func settings(for layer: String) -> LayerQuantization {
         layers[layer] ?? defaults
     }
