@@ -47,11 +47,15 @@ public enum ModelGeometry {
                 if node.opType == "Conv", case .int(let group)? = node.attributes["group"] {
                     groups = Int(group)
                 }
+                var window = 1
+                if case .ints(let kernel)? = node.attributes["kernel_shape"], node.opType.hasSuffix("Pool") {
+                    window = kernel.reduce(1) { $0 * max(1, Int($1)) }
+                }
                 let outputShape = try resolvedShape(of: layer.output, in: shapes, batch: batch)
                 do {
                     geometries.append(try LayerGeometry(
                         layer: layer, inputShapes: inputShapes, outputShape: outputShape,
-                        weightShape: weightShape, groups: groups))
+                        weightShape: weightShape, groups: groups, window: window))
                 } catch {
                     throw .geometry(error)
                 }
