@@ -6,10 +6,11 @@ import Quantization
 /// "this machine" profile follows the kernels as they change.
 ///
 /// The suite spans what small image classifiers contain: 3 x 3
-/// convolutions from 1 to 64 input channels, strided and 1 x 1
-/// convolutions, depthwise 3 x 3, 2 x 2 max pooling, global average
-/// pooling, residual adds, flatten and fully connected layers from 10 to
-/// 300 outputs, at batches of 4 to 16 images. Each network runs as
+/// convolutions from 1 to 64 input channels on 7 x 7 to 32 x 32 outputs,
+/// strided and 1 x 1 convolutions, depthwise 3 x 3 from 16 to 128
+/// channels, 2 x 2 and 3 x 3 max pooling, global average pooling, residual
+/// adds, flatten and fully connected layers from 10 to 300 outputs. Each
+/// network runs at its batch (4 to 16 images) and at half of it. Each network runs as
 /// `quantscope bench` runs a model:
 ///
 /// - float: every node of the prepared graph through `Operators.execute`,
@@ -27,12 +28,15 @@ public enum KernelBenchmark {
     public static let repeats = 7
     public static let warmup = 2
 
-    /// Times every network of the suite and returns the samples.
+    /// Times every network of the suite at its batch and at half of it,
+    /// and returns the samples.
     public static func samples(repeats: Int = repeats, warmup: Int = warmup) throws -> [KernelCostFit.Sample] {
         var samples: [KernelCostFit.Sample] = []
         for (network, output, batch) in suite() {
-            samples += try time(network.model(output: output), inputShape: network.input.shape, batch: batch,
-                                repeats: repeats, warmup: warmup)
+            for runBatch in [batch, max(1, batch / 2)] {
+                samples += try time(network.model(output: output), inputShape: network.input.shape, batch: runBatch,
+                                    repeats: repeats, warmup: warmup)
+            }
         }
         return samples
     }
@@ -158,7 +162,7 @@ public enum KernelBenchmark {
         networks.append((residual, x, 4))
 
         // Wider convolutions and a strided residual block at batch 16.
-        var wide = SyntheticNetwork(inputShape: [3, 16, 16])
+        var wide = SyntheticNetwork(inputShape: [3, 18, 18])
         x = wide.conv(wide.input, outputChannels: 32, kernel: 3, padding: 1, activation: .relu)
         let pooled = wide.maxPool(x, kernel: 2, stride: 2)
         x = wide.conv(pooled, outputChannels: 64, kernel: 3, padding: 1, activation: .relu)
@@ -179,6 +183,50 @@ public enum KernelBenchmark {
         x = dense.fullyConnected(x, outputs: 100, activation: .relu)
         x = dense.fullyConnected(x, outputs: 10, activation: .none)
         networks.append((dense, x, 16))
+
+        // A large first layer, then small output planes (8 x 8) with a
+        // strided residual block.
+        var large = SyntheticNetwork(inputShape: [1, 30, 30])
+        x = large.conv(large.input, outputChannels: 32, kernel: 3, padding: 1, activation: .relu)
+        let halved = large.maxPool(x, kernel: 2, stride: 2)
+        x = large.conv(halved, outputChannels: 16, kernel: 3, stride: 2, padding: 1, activation: .relu)
+        x = large.conv(x, outputChannels: 16, kernel: 3, padding: 1, activation: .none)
+        let strided = large.conv(halved, outputChannels: 16, kernel: 1, stride: 2, activation: .none)
+        x = large.add(x, strided, activation: .relu)
+        x = large.conv(x, outputChannels: 32, kernel: 3, padding: 1, activation: .relu)
+        x = large.globalAveragePool(x)
+        x = large.flatten(x)
+        x = large.fullyConnected(x, outputs: 10, activation: .none)
+        networks.append((large, x, 16))
+
+        // Depthwise layers from 24 to 128 channels, strided and not.
+        var depthwise = SyntheticNetwork(inputShape: [24, 24, 24])
+        x = depthwise.depthwise(depthwise.input, kernel: 3, activation: .relu6)
+        x = depthwise.conv(x, outputChannels: 64, kernel: 1, activation: .relu6)
+        x = depthwise.depthwise(x, kernel: 3, stride: 2, activation: .relu6)
+        x = depthwise.conv(x, outputChannels: 128, kernel: 1, activation: .relu6)
+        x = depthwise.depthwise(x, kernel: 3, activation: .relu6)
+        x = depthwise.depthwise(x, kernel: 3, stride: 2, activation: .relu6)
+        x = depthwise.conv(x, outputChannels: 64, kernel: 1, activation: .relu6)
+        x = depthwise.globalAveragePool(x)
+        x = depthwise.flatten(x)
+        x = depthwise.fullyConnected(x, outputs: 10, activation: .none)
+        networks.append((depthwise, x, 8))
+
+        // Strided 3 x 3 convolutions down to 7 x 7 and a 3 x 3 pool.
+        var downsampling = SyntheticNetwork(inputShape: [3, 28, 28])
+        x = downsampling.conv(downsampling.input, outputChannels: 16, kernel: 3, stride: 2, padding: 1, activation: .relu)
+        let block = downsampling.conv(x, outputChannels: 16, kernel: 3, padding: 1, activation: .relu)
+        x = downsampling.conv(block, outputChannels: 32, kernel: 3, stride: 2, padding: 1, activation: .relu)
+        x = downsampling.conv(x, outputChannels: 32, kernel: 3, padding: 1, activation: .none)
+        let shortcut7 = downsampling.conv(block, outputChannels: 32, kernel: 1, stride: 2, activation: .none)
+        x = downsampling.add(x, shortcut7, activation: .relu)
+        x = downsampling.conv(x, outputChannels: 48, kernel: 3, padding: 1, activation: .relu)
+        x = downsampling.maxPool(x, kernel: 3, stride: 2)
+        x = downsampling.flatten(x)
+        x = downsampling.fullyConnected(x, outputs: 64, activation: .relu)
+        x = downsampling.fullyConnected(x, outputs: 10, activation: .none)
+        networks.append((downsampling, x, 16))
         return networks
     }
 }

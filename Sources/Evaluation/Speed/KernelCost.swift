@@ -7,17 +7,26 @@
 /// - `patchElement`: elements of the unfolded (im2col) input, the `A`
 ///   operand of the GEMM: `MACs / (outputChannels / groups)`. For a fully
 ///   connected layer it is `batch * inputFeatures`.
+/// - `patchRow`: rows of output width in the unfolded input,
+///   `patchElement / outputWidth`; the unfold copies one such row per input
+///   channel, kernel tap and output row, with a fixed cost per row on top
+///   of the cost per element.
 /// - `inputElement`, `outputElement`, `weightElement`: elements read,
 ///   written, or held in the weight tensor.
+/// - `weightRead`: `batch * weightElements` of a convolution, the weights
+///   each per-image GEMM streams. Its cost per MAC grows as the output
+///   plane shrinks (7 x 7 outputs reuse each weight only 49 times).
 /// - `windowElement`: `outputElements * kH * kW` of a pooling layer, the
 ///   taps its loops visit.
 public enum KernelFeature: String, Sendable, Equatable, Hashable, CaseIterable, Codable {
     case call
     case mac
     case patchElement = "patch_element"
+    case patchRow = "patch_row"
     case inputElement = "input_element"
     case outputElement = "output_element"
     case weightElement = "weight_element"
+    case weightRead = "weight_read"
     case windowElement = "window_element"
 }
 
@@ -105,9 +114,9 @@ public enum KernelClass: String, Sendable, Equatable, Hashable, CaseIterable, Co
     public var features: [KernelFeature] {
         switch self {
         case .floatConvolution, .int8Convolution:
-            return [.call, .mac, .patchElement, .outputElement]
+            return [.call, .mac, .patchElement, .patchRow, .outputElement, .weightRead]
         case .floatDepthwiseConvolution, .int8DepthwiseConvolution:
-            return [.call, .mac, .outputElement]
+            return [.call, .mac, .inputElement, .outputElement]
         case .floatFullyConnected, .int8FullyConnected:
             return [.mac, .inputElement, .outputElement, .weightElement]
         case .floatPooling, .int8Pooling:

@@ -1,8 +1,10 @@
 /// The kernels one layer or conversion runs, each with its `KernelClass`
 /// and feature counts (see `KernelFeature`):
 ///
-///     convolution, grouped:  call = batch * groups, mac, patchElement = MACs / (Cout / groups), outputElement
-///     depthwise:             call = batch * groups, mac, outputElement
+///     convolution, grouped:  call = batch * groups, mac, patchElement = MACs / (Cout / groups),
+///                            patchRow = patchElement / outputWidth, outputElement,
+///                            weightRead = batch * weightElements
+///     depthwise:             call = batch * groups, mac, inputElement, outputElement
 ///     fully connected:       mac, inputElement = batch * Cin, outputElement, weightElement
 ///     pooling:               inputElement, windowElement = outputElements * kH * kW
 ///     global average pool:   inputElement
@@ -37,11 +39,15 @@ public struct KernelWork: Sendable, Equatable {
                                                                        outputShape: layer.outputShape) / layer.groups)
             if layer.kind == .depthwiseConvolution {
                 main = KernelWork(kernelClass: integer ? .int8DepthwiseConvolution : .floatDepthwiseConvolution,
-                                  counts: [.call: batch * layer.groups, .mac: layer.macs, .outputElement: output])
+                                  counts: [.call: batch * layer.groups, .mac: layer.macs, .inputElement: input,
+                                           .outputElement: output])
             } else {
+                let patch = layer.macs / channelsPerGroup
+                let width = max(1, layer.outputShape.last ?? 1)
                 main = KernelWork(kernelClass: integer ? .int8Convolution : .floatConvolution,
-                                  counts: [.call: batch * layer.groups, .mac: layer.macs,
-                                           .patchElement: layer.macs / channelsPerGroup, .outputElement: output])
+                                  counts: [.call: batch * layer.groups, .mac: layer.macs, .patchElement: patch,
+                                           .patchRow: patch / width, .outputElement: output,
+                                           .weightRead: batch * layer.weightElements])
             }
         case .fullyConnected:
             main = KernelWork(kernelClass: integer ? .int8FullyConnected : .floatFullyConnected,

@@ -60,9 +60,9 @@ public enum MachineProfile {
                 identifier: MachineProfile.identifier, name: "this machine (measured, one thread)",
                 source: kernelCosts == nil
                     ? "measured by a Swift microbenchmark: float FMA and scalar int8 dot-product loops, "
-                        + "a 32 MiB streaming read, and a small-function call"
+                        + "a 2 MiB streaming read, and a small-function call"
                     : "kernel costs fitted to quantscope's own float and int8 kernels on synthetic layers "
-                        + "(KernelBenchmark); bandwidth from a 32 MiB streaming read",
+                        + "(KernelBenchmark); bandwidth from a 2 MiB streaming read",
                 clockHertz: nil, floatMACsPerSecond: floatMACsPerSecond, int8MACsPerSecond: int8MACsPerSecond,
                 depthwiseEfficiency: 0.5, elementwiseOperationsPerSecond: elementwiseOperationsPerSecond,
                 memoryBandwidthBytesPerSecond: memoryBandwidthBytesPerSecond,
