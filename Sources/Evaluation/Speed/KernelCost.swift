@@ -11,6 +11,12 @@
 ///   `patchElement / outputWidth`; the unfold copies one such row per input
 ///   channel, kernel tap and output row, with a fixed cost per row on top
 ///   of the cost per element.
+/// - `windowRow`: kernel-window rows copied by the unfold,
+///   `patchElement / kW`; a 3 x 3 window copies three contiguous values
+///   per step, a 1 x 1 window one, so 1 x 1 unfolds cost more per element.
+/// - `stridedPatchElement`: `patchElement` of a convolution with a stride
+///   above 1, 0 otherwise; a strided unfold gathers where a stride-1
+///   unfold copies contiguous rows.
 /// - `inputElement`, `outputElement`, `weightElement`: elements read,
 ///   written, or held in the weight tensor.
 /// - `weightRead`: `batch * weightElements` of a convolution, the weights
@@ -23,6 +29,8 @@ public enum KernelFeature: String, Sendable, Equatable, Hashable, CaseIterable, 
     case mac
     case patchElement = "patch_element"
     case patchRow = "patch_row"
+    case windowRow = "window_row"
+    case stridedPatchElement = "strided_patch_element"
     case inputElement = "input_element"
     case outputElement = "output_element"
     case weightElement = "weight_element"
@@ -114,7 +122,8 @@ public enum KernelClass: String, Sendable, Equatable, Hashable, CaseIterable, Co
     public var features: [KernelFeature] {
         switch self {
         case .floatConvolution, .int8Convolution:
-            return [.call, .mac, .patchElement, .patchRow, .outputElement, .weightRead]
+            return [.call, .mac, .patchElement, .patchRow, .windowRow, .stridedPatchElement, .inputElement,
+                    .outputElement, .weightRead]
         case .floatDepthwiseConvolution, .int8DepthwiseConvolution:
             return [.call, .mac, .inputElement, .outputElement]
         case .floatFullyConnected, .int8FullyConnected:

@@ -10,7 +10,7 @@
 /// Relative errors weight a 5-microsecond layer like a 5-millisecond one,
 /// which is what a per-layer tolerance in percent asks for. The
 /// non-negative least-squares problem is solved exactly by trying every
-/// subset of the at most seven columns, solving the normal equations of
+/// subset of the at most ten columns, solving the normal equations of
 /// each, and keeping the best solution whose coefficients are all
 /// non-negative.
 public enum KernelCostFit {

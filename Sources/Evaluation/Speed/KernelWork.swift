@@ -2,7 +2,8 @@
 /// and feature counts (see `KernelFeature`):
 ///
 ///     convolution, grouped:  call = batch * groups, mac, patchElement = MACs / (Cout / groups),
-///                            patchRow = patchElement / outputWidth, outputElement,
+///                            patchRow = patchElement / outputWidth, windowRow = patchElement / kW,
+///                            stridedPatchElement = patchElement when stride > 1, inputElement, outputElement,
 ///                            weightRead = batch * weightElements
 ///     depthwise:             call = batch * groups, mac, inputElement, outputElement
 ///     fully connected:       mac, inputElement = batch * Cin, outputElement, weightElement
@@ -44,9 +45,12 @@ public struct KernelWork: Sendable, Equatable {
             } else {
                 let patch = layer.macs / channelsPerGroup
                 let width = max(1, layer.outputShape.last ?? 1)
+                let kernelWidth = max(1, layer.weightShape?.last ?? 1)
                 main = KernelWork(kernelClass: integer ? .int8Convolution : .floatConvolution,
                                   counts: [.call: batch * layer.groups, .mac: layer.macs, .patchElement: patch,
-                                           .patchRow: patch / width, .outputElement: output,
+                                           .patchRow: patch / width, .windowRow: patch / kernelWidth,
+                                           .stridedPatchElement: layer.stride > 1 ? patch : 0,
+                                           .inputElement: input, .outputElement: output,
                                            .weightRead: batch * layer.weightElements])
             }
         case .fullyConnected:

@@ -51,11 +51,15 @@ public enum ModelGeometry {
                 if case .ints(let kernel)? = node.attributes["kernel_shape"], node.opType.hasSuffix("Pool") {
                     window = kernel.reduce(1) { $0 * max(1, Int($1)) }
                 }
+                var stride = 1
+                if case .ints(let strides)? = node.attributes["strides"] {
+                    stride = max(1, Int(strides.max() ?? 1))
+                }
                 let outputShape = try resolvedShape(of: layer.output, in: shapes, batch: batch)
                 do {
                     geometries.append(try LayerGeometry(
                         layer: layer, inputShapes: inputShapes, outputShape: outputShape,
-                        weightShape: weightShape, groups: groups, window: window))
+                        weightShape: weightShape, groups: groups, window: window, stride: stride))
                 } catch {
                     throw .geometry(error)
                 }

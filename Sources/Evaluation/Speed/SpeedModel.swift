@@ -7,6 +7,12 @@
 ///               for layers without weights and for conversions)
 ///     memory  = (weight + bias + activation bytes in + out) / bandwidth
 ///
+/// A profile with fitted `kernelCosts` (this machine) instead prices each
+/// kernel the layer runs (`KernelWork`), keeping the same `max`:
+///
+///     compute  = sum over kernels k of sum over features f of secondsPer_k[f] * count_k(f)
+///     overhead = sum over kernels k of overheadSeconds_k
+///
 /// and the latency is the sum over all of them, one thread, no overlap
 /// between operators. Memory time assumes each byte travels to and from
 /// main memory once, so it overestimates small models that stay in cache.
@@ -15,8 +21,9 @@ public enum SpeedModel {
     /// One-line statement of the formula, for every surface that shows a
     /// simulated figure.
     public static let formulaDescription =
-        "layer time = max(MACs / MAC rate, bytes / bandwidth) + per-operator overhead; "
-        + "latency = sum over layers and quantize/dequantize steps; model size = weight + bias bytes "
+        "layer time = max(MACs / MAC rate, bytes / bandwidth) + per-operator overhead, where a measured "
+        + "profile (this-machine) replaces MACs / MAC rate by the sum of its fitted per-kernel terms and the "
+        + "overhead by the fitted overheads of the layer's kernels; latency = sum over layers and quantize/dequantize steps; model size = weight + bias bytes "
         + "(int8 at any bit width in 8-bit containers, bias int32)"
 
     /// Simulates `network` with `precisions[i]` for `network.layers[i]`.
