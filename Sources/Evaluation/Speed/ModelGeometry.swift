@@ -8,7 +8,8 @@ import Quantization
 /// Shapes come from `FloatEngine.valueShapes` of the prepared graph, with
 /// every symbolic dimension (the batch) set to `batch`. A layer's geometry
 /// starts at its main node, and its fused activation adds no layer of its
-/// own. A float node's inputs keep only the values that a graph input or an
+/// own. The pooling window and the stride come from the main node's
+/// `kernel_shape` and `strides` attributes. A float node's inputs keep only the values that a graph input or an
 /// earlier layer provides, so constant inputs (initializers) are left out.
 public enum ModelGeometry {
     /// Returns the network geometry of `prepared` at batch size `batch`.
