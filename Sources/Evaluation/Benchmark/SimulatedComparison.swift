@@ -7,8 +7,8 @@
 ///
 /// so a tolerance of 0.3 accepts measured / simulated in [0.7, 1.3]. The
 /// absolute allowance only matters for layers of a few microseconds (a
-/// flatten, a 10-output classifier), where timer resolution and one cache
-/// miss are as large as the layer itself.
+/// flatten, a 10-output classifier), whose run-to-run spread is as large as
+/// 30 % of the layer itself.
 ///
 /// The simulated time of a unit includes the quantize and dequantize steps
 /// the int8 program places in it (`SpeedReport.unitSeconds`).
@@ -106,8 +106,8 @@ extension SimulatedComparison {
     public static let defaultTolerance = 0.3
     /// Absolute allowance of `quantscope bench` and the committed check,
     /// 5 µs. At batch 16 a flatten or a 10-output classifier takes 0.3 to
-    /// 10 µs, and on a loaded two-core machine its median moved by up to
-    /// 4 µs between runs, so 30 % of it is below what can be measured.
+    /// 10 µs. On a loaded two-core machine its median moved by up to 4 µs
+    /// between runs, more than 30 % of the layer.
     public static let defaultAllowanceSeconds = 5e-6
 
     /// Simulates `network` on `profile` in float and, when `int8` is given,

@@ -8,9 +8,9 @@
 ///   operand of the GEMM: `MACs / (outputChannels / groups)`. For a fully
 ///   connected layer it is `batch * inputFeatures`.
 /// - `patchRow`: rows of output width in the unfolded input,
-///   `patchElement / outputWidth`; the unfold copies one such row per input
-///   channel, kernel tap and output row, with a fixed cost per row on top
-///   of the cost per element.
+///   `patchElement / outputWidth`. The unfold copies one such row per input
+///   channel, kernel tap and output row, and pays a fixed cost per row on
+///   top of the cost per element.
 /// - `windowRow`: kernel-window rows copied by the unfold,
 ///   `patchElement / kW`; a 3 x 3 window copies three contiguous values
 ///   per step, a 1 x 1 window one, so 1 x 1 unfolds cost more per element.
@@ -143,7 +143,7 @@ public enum KernelClass: String, Sendable, Equatable, Hashable, CaseIterable, Co
 }
 
 /// Fitted `KernelCost` of every `KernelClass` that a measured profile
-/// knows. A class without an entry is priced by the profile's plain rates.
+/// contains. A class without an entry is priced by the profile's plain rates.
 public struct KernelCostTable: Sendable, Equatable, Codable {
     public var costs: [KernelClass: KernelCost]
 

@@ -8,7 +8,7 @@
 ///     sum over i of ((c_0 + sum over f of c_f * x_i[f] - t_i) / t_i)^2
 ///
 /// Relative errors weight a 5-microsecond layer like a 5-millisecond one,
-/// which is what a per-layer tolerance in percent asks for. The
+/// as a per-layer tolerance in percent requires. The
 /// non-negative least-squares problem is solved exactly by trying every
 /// subset of the at most ten columns, solving the normal equations of
 /// each, and keeping the best solution whose coefficients are all

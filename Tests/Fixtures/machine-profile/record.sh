@@ -2,7 +2,7 @@
 # Records the fixtures of MachineProfileFixtureTests: for each sample model,
 # `quantscope bench --json` at batch 16 on one thread, with the this-machine
 # profile measured again in the same run (--remeasure-profile), so each file
-# holds the measured per-layer times and the profile parameters they are
+# contains the measured per-layer times and the profile parameters they are
 # compared against. 50 timed runs per layer keep one descheduled run out of
 # the medians. Run it from the repository root on an idle machine:
 #
