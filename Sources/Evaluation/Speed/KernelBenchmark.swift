@@ -132,7 +132,7 @@ public enum KernelBenchmark {
         x = plain.flatten(x)
         x = plain.fullyConnected(x, outputs: 96, activation: .relu)
         x = plain.fullyConnected(x, outputs: 10, activation: .none)
-        networks.append((plain, x, 8))
+        networks.append((plain, x, 16))
 
         // Separable blocks: depthwise 3 x 3 then 1 x 1, ReLU6.
         var separable = SyntheticNetwork(inputShape: [1, 28, 28])

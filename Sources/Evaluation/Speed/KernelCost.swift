@@ -24,6 +24,10 @@
 ///   plane shrinks (7 x 7 outputs reuse each weight only 49 times).
 /// - `windowElement`: `outputElements * kH * kW` of a pooling layer, the
 ///   taps its loops visit.
+/// - `spilledElement`: output elements of a kernel whose input and output
+///   bytes exceed the per-core cache (`KernelCostTable.cacheBytes`), 0
+///   otherwise. Such a kernel streams from the next cache level and pays
+///   more per element.
 public enum KernelFeature: String, Sendable, Equatable, Hashable, CaseIterable, Codable {
     case call
     case mac
@@ -36,6 +40,7 @@ public enum KernelFeature: String, Sendable, Equatable, Hashable, CaseIterable, 
     case weightElement = "weight_element"
     case weightRead = "weight_read"
     case windowElement = "window_element"
+    case spilledElement = "spilled_element"
 }
 
 /// Fitted time of one kind of kernel:
@@ -132,7 +137,9 @@ public enum KernelClass: String, Sendable, Equatable, Hashable, CaseIterable, Co
             return [.inputElement, .windowElement]
         case .floatGlobalAveragePool, .int8GlobalAveragePool:
             return [.inputElement]
-        case .floatAdd, .int8Add, .floatConcat, .int8Concat, .floatActivation, .floatOperation:
+        case .floatAdd, .floatActivation:
+            return [.outputElement, .spilledElement]
+        case .int8Add, .floatConcat, .int8Concat, .floatOperation:
             return [.outputElement]
         case .floatReshape, .int8Reshape:
             return []
@@ -143,33 +150,47 @@ public enum KernelClass: String, Sendable, Equatable, Hashable, CaseIterable, Co
 }
 
 /// Fitted `KernelCost` of every `KernelClass` that a measured profile
-/// contains. A class without an entry is priced by the profile's plain rates.
+/// contains, and the cache size that decides `spilledElement`. A class
+/// without an entry is priced by the profile's plain rates.
 public struct KernelCostTable: Sendable, Equatable, Codable {
-    public var costs: [KernelClass: KernelCost]
+    /// Per-core cache size in bytes used by the fit (level 2 on Linux).
+    public static let defaultCacheBytes = 1 << 20
 
-    public init(costs: [KernelClass: KernelCost]) {
+    public var costs: [KernelClass: KernelCost]
+    public var cacheBytes: Int
+
+    public init(costs: [KernelClass: KernelCost], cacheBytes: Int = defaultCacheBytes) {
         self.costs = costs
+        self.cacheBytes = cacheBytes
     }
 
     public subscript(kernelClass: KernelClass) -> KernelCost? { costs[kernelClass] }
 
+    enum CodingKeys: String, CodingKey {
+        case costs
+        case cacheBytes = "cache_bytes"
+    }
+
     public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let raw = try container.decode([String: KernelCost].self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let raw = try container.decode([String: KernelCost].self, forKey: .costs)
         var costs: [KernelClass: KernelCost] = [:]
         for (name, cost) in raw {
             guard let kernelClass = KernelClass(rawValue: name) else {
                 throw DecodingError.dataCorruptedError(
-                    in: container, debugDescription: "unknown kernel class '\(name)'; expected one of "
+                    forKey: .costs, in: container, debugDescription: "unknown kernel class '\(name)'; expected one of "
                         + KernelClass.allCases.map(\.rawValue).joined(separator: ", "))
             }
             costs[kernelClass] = cost
         }
         self.costs = costs
+        cacheBytes = try container.decode(Int.self, forKey: .cacheBytes)
     }
 
     public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(Dictionary(uniqueKeysWithValues: costs.map { ($0.key.rawValue, $0.value) }))
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(Dictionary(uniqueKeysWithValues: costs.map { ($0.key.rawValue, $0.value) }),
+                             forKey: .costs)
+        try container.encode(cacheBytes, forKey: .cacheBytes)
     }
 }

@@ -26,22 +26,24 @@ public enum KernelCostFit {
     }
 
     /// Returns the fitted cost of every class that has at least one sample
-    /// with a positive time.
-    public static func fit(_ samples: [Sample]) -> KernelCostTable {
+    /// with a positive time; `cacheBytes` decides `spilledElement`.
+    public static func fit(_ samples: [Sample],
+                           cacheBytes: Int = KernelCostTable.defaultCacheBytes) -> KernelCostTable {
         let byClass = Dictionary(grouping: samples.filter { $0.seconds > 0 }, by: \.work.kernelClass)
         var costs: [KernelClass: KernelCost] = [:]
         for (kernelClass, classSamples) in byClass {
-            costs[kernelClass] = fit(classSamples, features: kernelClass.features)
+            costs[kernelClass] = fit(classSamples, features: kernelClass.features, cacheBytes: cacheBytes)
         }
-        return KernelCostTable(costs: costs)
+        return KernelCostTable(costs: costs, cacheBytes: cacheBytes)
     }
 
     /// Returns the fitted cost of samples of one class over `features`.
-    static func fit(_ samples: [Sample], features: [KernelFeature]) -> KernelCost {
+    static func fit(_ samples: [Sample], features: [KernelFeature], cacheBytes: Int) -> KernelCost {
         // Column 0 is the overhead; each row is divided by its time, so the
         // target of every row is 1.
         let rows = samples.map { sample in
-            ([1.0] + features.map { Double(sample.work.counts[$0] ?? 0) }).map { $0 / sample.seconds }
+            let counts = sample.work.counts(cacheBytes: cacheBytes)
+            return ([1.0] + features.map { Double(counts[$0] ?? 0) }).map { $0 / sample.seconds }
         }
         let columnCount = features.count + 1
         var best: (coefficients: [Double], residual: Double)?

@@ -13,6 +13,10 @@
 ///     reshape:               none (overhead only)
 ///     quantize, dequantize:  outputElement = converted elements
 ///
+/// Every float add and activation also counts `spilledElement` (its output
+/// elements) when `bytes`, its input plus output bytes, exceed the cache
+/// (`counts(cacheBytes:)`).
+///
 /// A float layer with a fused activation runs a second kernel,
 /// `floatActivation` over its output elements. An int8 layer folds the
 /// activation into its output clamp. Grouped convolutions that are not
@@ -20,10 +24,22 @@
 public struct KernelWork: Sendable, Equatable {
     public var kernelClass: KernelClass
     public var counts: [KernelFeature: Int]
+    /// Bytes the kernel reads and writes, apart from weights.
+    public var bytes: Int
 
-    public init(kernelClass: KernelClass, counts: [KernelFeature: Int]) {
+    public init(kernelClass: KernelClass, counts: [KernelFeature: Int], bytes: Int = 0) {
         self.kernelClass = kernelClass
         self.counts = counts
+        self.bytes = bytes
+    }
+
+    /// Returns `counts` with `spilledElement` set for a class that has the
+    /// term: the output elements when `bytes` exceed `cacheBytes`, else 0.
+    public func counts(cacheBytes: Int) -> [KernelFeature: Int] {
+        guard kernelClass.features.contains(.spilledElement) else { return counts }
+        var result = counts
+        result[.spilledElement] = bytes > cacheBytes ? counts[.outputElement] ?? 0 : 0
+        return result
     }
 
     /// Returns the kernels `layer` runs at `precision`: one, or two for a
@@ -64,7 +80,8 @@ public struct KernelWork: Sendable, Equatable {
             main = KernelWork(kernelClass: integer ? .int8GlobalAveragePool : .floatGlobalAveragePool,
                               counts: [.inputElement: input])
         case .add:
-            main = KernelWork(kernelClass: integer ? .int8Add : .floatAdd, counts: [.outputElement: output])
+            main = KernelWork(kernelClass: integer ? .int8Add : .floatAdd, counts: [.outputElement: output],
+                              bytes: (input + output) * (integer ? 1 : 4))
         case .concat:
             main = KernelWork(kernelClass: integer ? .int8Concat : .floatConcat, counts: [.outputElement: output])
         case .reshape:
@@ -73,7 +90,7 @@ public struct KernelWork: Sendable, Equatable {
             main = KernelWork(kernelClass: .floatOperation, counts: [.outputElement: output])
         }
         guard !integer, layer.fusedActivation else { return [main] }
-        return [main, KernelWork(kernelClass: .floatActivation, counts: [.outputElement: output])]
+        return [main, KernelWork(kernelClass: .floatActivation, counts: [.outputElement: output], bytes: 8 * output)]
     }
 
     /// Returns the kernel of one quantize or dequantize step.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A short microbenchmark of this machine's single-thread throughput, in
 /// loops written in plain Swift, so the "this machine" profile reflects
 /// code like quantscope's own rather than a vendor library's peak.
@@ -36,7 +38,24 @@ public enum MachineBenchmark {
             elementwiseOperationsPerSecond: elementwiseOperationsPerSecond(),
             memoryBandwidthBytesPerSecond: memoryBandwidthBytesPerSecond(),
             operatorOverheadSeconds: operatorOverheadSeconds(),
-            kernelCosts: samples.map(KernelCostFit.fit))
+            kernelCosts: samples.map { KernelCostFit.fit($0, cacheBytes: perCoreCacheBytes()) })
+    }
+
+    /// Returns the level-2 cache size of processor 0 from Linux sysfs, or
+    /// `KernelCostTable.defaultCacheBytes` where sysfs does not report it.
+    static func perCoreCacheBytes() -> Int {
+        for index in 0..<8 {
+            let folder = "/sys/devices/system/cpu/cpu0/cache/index\(index)/"
+            guard let level = try? String(contentsOfFile: folder + "level", encoding: .utf8),
+                  level.trimmingCharacters(in: .whitespacesAndNewlines) == "2",
+                  let size = try? String(contentsOfFile: folder + "size", encoding: .utf8) else { continue }
+            let text = size.trimmingCharacters(in: .whitespacesAndNewlines)
+            let multiplier = text.hasSuffix("K") ? 1 << 10 : text.hasSuffix("M") ? 1 << 20 : 1
+            if let value = Int(text.trimmingCharacters(in: CharacterSet(charactersIn: "KM"))), value > 0 {
+                return value * multiplier
+            }
+        }
+        return KernelCostTable.defaultCacheBytes
     }
 
     /// Repeats `block` for `timeBudget` and returns `workPerBlock` divided

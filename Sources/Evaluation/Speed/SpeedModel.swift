@@ -109,7 +109,7 @@ public enum SpeedModel {
         var overhead = 0.0
         for kernel in kernels {
             guard let cost = table[kernel.kernelClass] else { return nil }
-            compute += cost.workSeconds(kernel.counts)
+            compute += cost.workSeconds(kernel.counts(cacheBytes: table.cacheBytes))
             overhead += cost.overheadSeconds
         }
         return (compute, overhead)

@@ -35,6 +35,16 @@ final class KernelCostTests: XCTestCase {
         XCTAssertEqual(KernelWork.kernels(of: layer, precision: .int8).map(\.kernelClass), [.int8Convolution])
     }
 
+    func testSpilledElementsFollowCacheSize() throws {
+        let layer = try convolution(batch: 2, inputChannels: 1, outputChannels: 4, size: 5, activation: true)
+        let activation = KernelWork.kernels(of: layer, precision: .float)[1]
+        XCTAssertEqual(activation.bytes, 8 * 200)
+        XCTAssertEqual(activation.counts(cacheBytes: 1000)[.spilledElement], 200)
+        XCTAssertEqual(activation.counts(cacheBytes: 1 << 20)[.spilledElement], 0)
+        let convolution = KernelWork.kernels(of: layer, precision: .float)[0]
+        XCTAssertNil(convolution.counts(cacheBytes: 0)[.spilledElement])
+    }
+
     func testPoolingCountsWindowTaps() throws {
         let layer = try LayerGeometry(name: "pool", kind: .pooling, inputs: ["x"], output: "y",
                                       inputShapes: [[2, 3, 8, 8]], outputShape: [2, 3, 4, 4], window: 4)
@@ -109,7 +119,7 @@ final class KernelCostTests: XCTestCase {
     }
 
     func testUnknownKernelClassIsRejected() {
-        let json = #"{"int8.softmax": {"overhead_seconds": 1, "seconds_per": {}}}"#
+        let json = #"{"cache_bytes": 1024, "costs": {"int8.softmax": {"overhead_seconds": 1, "seconds_per": {}}}}"#
         XCTAssertThrowsError(try JSONDecoder().decode(KernelCostTable.self, from: Data(json.utf8))) { error in
             XCTAssertTrue("\(error)".contains("int8.softmax"), "\(error)")
         }
