@@ -18,9 +18,9 @@ import Foundation
 ///
 /// Each loop runs in repeated timed blocks for about 20 ms and keeps the
 /// fastest block, about 0.1 s in all. Then `KernelBenchmark` times the
-/// program's own kernels on synthetic layers (about 1 s) and
+/// program's own kernels on synthetic layers (about 1 s), and
 /// `KernelCostFit` fits the per-kernel costs that price layers in the
-/// "this machine" profile; the loop rates remain for what the kernel costs
+/// "this machine" profile. The loop rates price only what the kernel costs
 /// do not cover.
 public enum MachineBenchmark {
     static let cacheResidentElements = 4096

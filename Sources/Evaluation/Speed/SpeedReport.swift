@@ -110,14 +110,14 @@ public struct SpeedReport: Sendable, Equatable, Codable {
         case conversionTotal = "conversion_total"
     }
 
-    /// Name of the unit that holds the final dequantize steps in the int8
-    /// engine's program.
+    /// Name of the unit that contains the final dequantize steps in the
+    /// int8 engine's program.
     public static let graphOutputsUnit = "graph outputs"
 
-    /// Seconds of each unit as the int8 engine's program groups the work: a
-    /// layer's own time plus the quantize or dequantize steps placed before
-    /// it (those whose first consumer it is), and the dequantize steps that
-    /// only the graph output reads under `graphOutputsUnit`.
+    /// Seconds of each unit as the int8 engine's program groups the work.
+    /// A layer's unit adds the quantize or dequantize steps whose first
+    /// consumer it is. The dequantize steps that only the graph output reads
+    /// form the unit `graphOutputsUnit`.
     public var unitSeconds: [String: Double] {
         var seconds = Dictionary(layers.map { ($0.name, $0.seconds) }, uniquingKeysWith: { first, _ in first })
         for conversion in conversions {
