@@ -14,7 +14,8 @@ final class BenchCommandTests: XCTestCase {
         XCTAssertTrue(text.contains("int8 / float throughput"), text)
         XCTAssertTrue(text.contains("per layer (ms"), text)
         XCTAssertTrue(text.contains("conv1"), text)
-        XCTAssertTrue(text.contains("within 30% of the simulated time"), text)
+        XCTAssertTrue(text.contains("within 30% of the simulated time (or within 5 µs)"), text)
+        XCTAssertTrue(text.contains("graph outputs"), text)
         XCTAssertTrue(text.contains("GEMM"), text)
         XCTAssertTrue(text.contains("peak memory"), text)
         XCTAssertTrue(text.contains("speed model: layer time = max("), text)
@@ -32,7 +33,13 @@ final class BenchCommandTests: XCTestCase {
         XCTAssertEqual(layers.count, 7)
         let simulated = try XCTUnwrap(object["simulated"] as? [[String: Any]])
         XCTAssertEqual(simulated.first?["profile"] as? String, "this-machine")
+        XCTAssertEqual(simulated.first?["allowance_seconds"] as? Double, 5e-6)
         XCTAssertTrue(object["gemm"] is NSNull)
+        let profile = try XCTUnwrap(object["profile"] as? [String: Any])
+        let kernelCosts = try XCTUnwrap(profile["kernel_costs"] as? [String: Any])
+        let costs = try XCTUnwrap(kernelCosts["costs"] as? [String: Any])
+        XCTAssertNotNil(costs["float.convolution"])
+        XCTAssertNotNil(costs["int8.quantize"])
     }
 
     func testBenchHelpStatesFormula() throws {
@@ -40,6 +47,8 @@ final class BenchCommandTests: XCTestCase {
         XCTAssertEqual(output.status, 0)
         XCTAssertTrue(output.standardOutput.contains("max(MACs / MAC rate, bytes / bandwidth)"), output.standardOutput)
         XCTAssertTrue(output.standardOutput.contains("Measured:"), output.standardOutput)
+        XCTAssertTrue(output.standardOutput.contains("max(0.3 * simulated, 5 µs)"), output.standardOutput)
+        XCTAssertTrue(output.standardOutput.contains("--remeasure-profile"), output.standardOutput)
     }
 
     func testBenchRejectsZeroBatch() throws {

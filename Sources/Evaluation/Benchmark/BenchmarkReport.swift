@@ -9,6 +9,9 @@ public struct BenchmarkReport: Sendable, Equatable, Codable {
     public var machine: MachineDescription
     /// The speed model's latency formula, for the simulated columns.
     public var formula: String
+    /// The profile that produced the simulated columns, with every fitted
+    /// parameter, so the comparison can be recomputed from the report.
+    public var profile: TargetProfile?
     public var float: EngineTiming
     /// Nil while the integer engine cannot run the model; `int8Status` gives the reason.
     public var int8: EngineTiming?
@@ -23,7 +26,7 @@ public struct BenchmarkReport: Sendable, Equatable, Codable {
     public var peakResidentBytes: Int?
 
     public init(model: String, batch: Int, threads: Int, warmup: Int, repeats: Int, machine: MachineDescription,
-                formula: String, float: EngineTiming, int8: EngineTiming?, int8Status: String, gemm: GemmFigures?,
+                formula: String, profile: TargetProfile? = nil, float: EngineTiming, int8: EngineTiming?, int8Status: String, gemm: GemmFigures?,
                 simulated: [SimulatedComparison], toggleLatency: ToggleLatency? = nil, peakResidentBytes: Int? = nil) {
         self.model = model
         self.batch = batch
@@ -32,6 +35,7 @@ public struct BenchmarkReport: Sendable, Equatable, Codable {
         self.repeats = repeats
         self.machine = machine
         self.formula = formula
+        self.profile = profile
         self.float = float
         self.int8 = int8
         self.int8Status = int8Status
@@ -53,7 +57,7 @@ public struct BenchmarkReport: Sendable, Equatable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case model, batch, threads, warmup, repeats, machine, formula, float, int8, gemm, simulated
+        case model, batch, threads, warmup, repeats, machine, formula, profile, float, int8, gemm, simulated
         case int8Status = "int8_status"
         case int8OverFloatThroughput = "int8_over_float_throughput"
         case toggleLatency = "toggle_latency"
@@ -69,6 +73,7 @@ public struct BenchmarkReport: Sendable, Equatable, Codable {
         try container.encode(repeats, forKey: .repeats)
         try container.encode(machine, forKey: .machine)
         try container.encode(formula, forKey: .formula)
+        try container.encodeIfPresent(profile, forKey: .profile)
         try container.encode(float, forKey: .float)
         try container.encode(int8, forKey: .int8)
         try container.encode(int8Status, forKey: .int8Status)
@@ -88,6 +93,7 @@ public struct BenchmarkReport: Sendable, Equatable, Codable {
         repeats = try container.decode(Int.self, forKey: .repeats)
         machine = try container.decode(MachineDescription.self, forKey: .machine)
         formula = try container.decode(String.self, forKey: .formula)
+        profile = try container.decodeIfPresent(TargetProfile.self, forKey: .profile)
         float = try container.decode(EngineTiming.self, forKey: .float)
         int8 = try container.decodeIfPresent(EngineTiming.self, forKey: .int8)
         int8Status = try container.decode(String.self, forKey: .int8Status)

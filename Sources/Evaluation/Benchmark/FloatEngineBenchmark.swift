@@ -24,7 +24,18 @@ public enum FloatEngineBenchmark {
 
     static func timeLayers(prepared: PreparedModel, engine: FloatEngine, inputs: [String: Tensor],
                            warmup: Int, repeats: Int) throws(EngineError) -> [LayerTiming] {
-        let graph = prepared.model.graph
+        let secondsByNode = try timeNodes(of: prepared.model.graph, engine: engine, inputs: inputs, warmup: warmup,
+                                          repeats: repeats)
+        return LayerGrouping(prepared).units.map { unit in
+            LayerTiming(name: unit.name, nodes: unit.nodes,
+                        medianSeconds: unit.nodes.reduce(0) { $0 + (secondsByNode[$1] ?? 0) })
+        }
+    }
+
+    /// Returns the median seconds of each node of `graph`, by display name,
+    /// each run alone on the inputs a recorded run produced.
+    static func timeNodes(of graph: Graph, engine: FloatEngine, inputs: [String: Tensor], warmup: Int,
+                          repeats: Int) throws(EngineError) -> [String: Double] {
         let recorded = try engine.runRecordingValues(inputs: inputs)
         var secondsByNode: [String: Double] = [:]
         for node in graph.nodes {
@@ -44,9 +55,6 @@ public enum FloatEngineBenchmark {
             }
             secondsByNode[node.displayName] = summary.medianSeconds
         }
-        return LayerGrouping(prepared).units.map { unit in
-            LayerTiming(name: unit.name, nodes: unit.nodes,
-                        medianSeconds: unit.nodes.reduce(0) { $0 + (secondsByNode[$1] ?? 0) })
-        }
+        return secondsByNode
     }
 }

@@ -81,6 +81,13 @@ public struct LayerGeometry: Sendable, Equatable {
     public var biasElements: Int
     /// Convolution group count; 1 for every other kind.
     public var groups: Int
+    /// Taps of a pooling window, `kH * kW`; 1 for every other kind.
+    public var window: Int
+    /// Largest spatial stride of a convolution or pooling layer; 1 otherwise.
+    public var stride: Int
+    /// Whether a Relu or Clip follows the main node. The float engine runs
+    /// it as a node of its own; the integer kernels fold it into their clamp.
+    public var fusedActivation: Bool
     /// Multiply-accumulates for layers with weights, element operations for
     /// the others (see `Kind`).
     public var macs: Int
@@ -93,6 +100,7 @@ public struct LayerGeometry: Sendable, Equatable {
     /// groups.
     public init(name: String, kind: Kind, inputs: [String], output: String, inputShapes: [[Int]],
                 outputShape: [Int], weightShape: [Int]? = nil, biasElements: Int = 0, groups: Int = 1,
+                window: Int = 1, stride: Int = 1, fusedActivation: Bool = false,
                 macs: Int? = nil) throws(SpeedModelError) {
         for shape in inputShapes + [outputShape] + (weightShape.map { [$0] } ?? [])
         where shape.isEmpty || shape.contains(where: { $0 <= 0 }) {
@@ -103,6 +111,12 @@ public struct LayerGeometry: Sendable, Equatable {
         }
         guard groups >= 1 else {
             throw .invalidGroupCount(layer: name, groups: groups)
+        }
+        guard window >= 1 else {
+            throw .invalidWindow(layer: name, window: window)
+        }
+        guard stride >= 1 else {
+            throw .invalidStride(layer: name, stride: stride)
         }
         guard biasElements >= 0 else {
             throw .invalidBiasElements(layer: name, count: biasElements)
@@ -124,20 +138,25 @@ public struct LayerGeometry: Sendable, Equatable {
         self.weightShape = weightShape
         self.biasElements = biasElements
         self.groups = groups
+        self.window = window
+        self.stride = stride
+        self.fusedActivation = fusedActivation
         self.macs = macs ?? Self.derivedOperations(kind: kind, inputShapes: inputShapes,
                                                    outputShape: outputShape, weightShape: weightShape)
     }
 
     /// Creates the geometry of a prepared model's layer from shapes that a
     /// shape inference computed. The bias, when the layer has one, has one
-    /// element per output channel.
+    /// element per output channel; `window` is the pooling window's
+    /// `kH * kW` and `stride` the largest spatial stride.
     public init(layer: QuantizableLayer, inputShapes: [[Int]], outputShape: [Int], weightShape: [Int]?,
-                groups: Int = 1) throws(SpeedModelError) {
+                groups: Int = 1, window: Int = 1, stride: Int = 1) throws(SpeedModelError) {
         let kind = Kind(layer.kind)
         let biasElements = layer.bias == nil ? 0 : Self.outputChannels(kind: kind, outputShape: outputShape)
         try self.init(name: layer.name, kind: kind, inputs: layer.inputs, output: layer.output,
                       inputShapes: inputShapes, outputShape: outputShape, weightShape: weightShape,
-                      biasElements: biasElements, groups: groups)
+                      biasElements: biasElements, groups: groups, window: window, stride: stride,
+                      fusedActivation: layer.activation != .none)
     }
 
     public var weightElements: Int { weightShape.map(Self.elements) ?? 0 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A short microbenchmark of this machine's single-thread throughput, in
 /// loops written in plain Swift, so the "this machine" profile reflects
 /// code like quantscope's own rather than a vendor library's peak.
@@ -7,26 +9,53 @@
 /// - int8 MACs: `acc &+= Int32(a[i]) &* Int32(b[i])` over two 4096-element
 ///   Int8 buffers. The compiler may vectorize this loop; that is measured.
 /// - element-wise: `c[i] = a[i] + b[i]` over cache-resident Float buffers.
-/// - memory bandwidth: a summing read of a 32 MiB buffer, larger than the
-///   last-level cache of common desktop and phone processors.
+/// - memory bandwidth: a summing read of a 2 MiB buffer, the size of the
+///   working set of one layer of a small network at batch 16. Such a layer
+///   reads and writes in cache, so the memory term of this machine uses the
+///   cache's streaming rate, not main memory's.
 /// - operator overhead: one call of a non-inlined function that allocates,
 ///   fills and sums a 16-element output buffer.
 ///
-/// Each loop runs in repeated timed blocks for about 50 ms and keeps the
-/// fastest block, so the whole measurement takes roughly 0.3 s.
+/// Each loop runs in repeated timed blocks for about 20 ms and keeps the
+/// fastest block, about 0.1 s in all. Then `KernelBenchmark` times the
+/// program's own kernels on synthetic layers (about 1 s), and
+/// `KernelCostFit` fits the per-kernel costs that price layers in the
+/// "this machine" profile. The loop rates price only what the kernel costs
+/// do not cover.
 public enum MachineBenchmark {
     static let cacheResidentElements = 4096
-    static let streamedBytes = 32 << 20
-    static let timeBudget = Duration.milliseconds(50)
+    static let streamedBytes = 2 << 20
+    static let timeBudget = Duration.milliseconds(20)
 
-    /// Runs every loop once and returns the rates.
+    /// Runs every loop and the kernel benchmark once and returns the
+    /// figures. When the kernels cannot be timed (a kernel error), the
+    /// measurement has no kernel costs.
     public static func run() -> MachineProfile.Measurement {
-        MachineProfile.Measurement(
+        let samples = try? KernelBenchmark.samples()
+        return MachineProfile.Measurement(
             floatMACsPerSecond: floatMACsPerSecond(),
             int8MACsPerSecond: int8MACsPerSecond(),
             elementwiseOperationsPerSecond: elementwiseOperationsPerSecond(),
             memoryBandwidthBytesPerSecond: memoryBandwidthBytesPerSecond(),
-            operatorOverheadSeconds: operatorOverheadSeconds())
+            operatorOverheadSeconds: operatorOverheadSeconds(),
+            kernelCosts: samples.map { KernelCostFit.fit($0, cacheBytes: perCoreCacheBytes()) })
+    }
+
+    /// Returns the level-2 cache size of processor 0 from Linux sysfs, or
+    /// `KernelCostTable.defaultCacheBytes` where sysfs does not report it.
+    static func perCoreCacheBytes() -> Int {
+        for index in 0..<8 {
+            let folder = "/sys/devices/system/cpu/cpu0/cache/index\(index)/"
+            guard let level = try? String(contentsOfFile: folder + "level", encoding: .utf8),
+                  level.trimmingCharacters(in: .whitespacesAndNewlines) == "2",
+                  let size = try? String(contentsOfFile: folder + "size", encoding: .utf8) else { continue }
+            let text = size.trimmingCharacters(in: .whitespacesAndNewlines)
+            let multiplier = text.hasSuffix("K") ? 1 << 10 : text.hasSuffix("M") ? 1 << 20 : 1
+            if let value = Int(text.trimmingCharacters(in: CharacterSet(charactersIn: "KM"))), value > 0 {
+                return value * multiplier
+            }
+        }
+        return KernelCostTable.defaultCacheBytes
     }
 
     /// Repeats `block` for `timeBudget` and returns `workPerBlock` divided

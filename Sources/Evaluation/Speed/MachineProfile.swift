@@ -6,8 +6,11 @@ import Foundation
 /// `XDG_CACHE_HOME` is unset or empty.
 ///
 /// A cache file that cannot be read, does not decode, has another format
-/// version or was measured on a machine with another processor count is
-/// ignored, measured again and rewritten. When the file cannot be written
+/// version, was measured on a machine with another processor count, or was
+/// written by another build of the program (`kernelIdentity`: the kernel
+/// benchmark's version and the executable's path, size and modification
+/// time) is ignored, measured again and rewritten. So a rebuilt program
+/// with faster kernels measures itself again. When the file cannot be written
 /// the measurement is used anyway and a warning is returned.
 public enum MachineProfile {
     public static let identifier = "this-machine"
@@ -16,22 +19,31 @@ public enum MachineProfile {
     /// Rates measured on this machine, as stored in the cache file.
     public struct Measurement: Sendable, Equatable, Codable {
         /// Version of this file's layout; a different one is re-measured.
-        public static let currentFormatVersion = 1
+        public static let currentFormatVersion = 2
 
         public var formatVersion: Int
         public var processorCount: Int
+        /// `MachineProfile.kernelIdentity()` of the program that measured.
+        public var kernelIdentity: String
         public var floatMACsPerSecond: Double
         public var int8MACsPerSecond: Double
         public var elementwiseOperationsPerSecond: Double
         public var memoryBandwidthBytesPerSecond: Double
         public var operatorOverheadSeconds: Double
+        /// Costs fitted to `KernelBenchmark`; nil when the kernels could not
+        /// be timed, and then the rates alone price every layer.
+        public var kernelCosts: KernelCostTable?
 
         public init(floatMACsPerSecond: Double, int8MACsPerSecond: Double, elementwiseOperationsPerSecond: Double,
                     memoryBandwidthBytesPerSecond: Double, operatorOverheadSeconds: Double,
+                    kernelCosts: KernelCostTable? = nil,
                     processorCount: Int = ProcessInfo.processInfo.processorCount,
+                    kernelIdentity: String = MachineProfile.kernelIdentity(),
                     formatVersion: Int = currentFormatVersion) {
             self.formatVersion = formatVersion
             self.processorCount = processorCount
+            self.kernelIdentity = kernelIdentity
+            self.kernelCosts = kernelCosts
             self.floatMACsPerSecond = floatMACsPerSecond
             self.int8MACsPerSecond = int8MACsPerSecond
             self.elementwiseOperationsPerSecond = elementwiseOperationsPerSecond
@@ -39,23 +51,29 @@ public enum MachineProfile {
             self.operatorOverheadSeconds = operatorOverheadSeconds
         }
 
-        /// Builds the profile from these rates. Depthwise convolutions are
-        /// assumed to reach half the MAC rate, as in the built-in profiles,
-        /// because the benchmark has no depthwise loop.
+        /// Builds the profile from these figures. The kernel costs price
+        /// every layer they cover. The rates price the rest, with
+        /// depthwise convolutions assumed at half the MAC rate as in the
+        /// built-in profiles.
         public func profile() throws(SpeedModelError) -> TargetProfile {
             try TargetProfile(
                 identifier: MachineProfile.identifier, name: "this machine (measured, one thread)",
-                source: "measured by a Swift microbenchmark: float FMA and scalar int8 dot-product loops, "
-                    + "a 32 MiB streaming read, and a small-function call",
+                source: kernelCosts == nil
+                    ? "measured by a Swift microbenchmark: float FMA and scalar int8 dot-product loops, "
+                        + "a 2 MiB streaming read, and a small-function call"
+                    : "kernel costs fitted to quantscope's own float and int8 kernels on synthetic layers "
+                        + "(KernelBenchmark); bandwidth from a 2 MiB streaming read",
                 clockHertz: nil, floatMACsPerSecond: floatMACsPerSecond, int8MACsPerSecond: int8MACsPerSecond,
                 depthwiseEfficiency: 0.5, elementwiseOperationsPerSecond: elementwiseOperationsPerSecond,
                 memoryBandwidthBytesPerSecond: memoryBandwidthBytesPerSecond,
-                operatorOverheadSeconds: operatorOverheadSeconds)
+                operatorOverheadSeconds: operatorOverheadSeconds, kernelCosts: kernelCosts)
         }
 
         enum CodingKeys: String, CodingKey {
             case formatVersion = "format_version"
             case processorCount = "processor_count"
+            case kernelIdentity = "kernel_identity"
+            case kernelCosts = "kernel_costs"
             case floatMACsPerSecond = "float_macs_per_second"
             case int8MACsPerSecond = "int8_macs_per_second"
             case elementwiseOperationsPerSecond = "elementwise_operations_per_second"
@@ -92,10 +110,11 @@ public enum MachineProfile {
     }
 
     /// Reads the cached measurement in `directory`, or measures with
-    /// `measure` and writes the cache. With a nil directory it only measures.
-    public static func load(cacheDirectory directory: URL?,
+    /// `measure` and writes the cache. With a nil directory it only
+    /// measures; with `ignoringCache` it measures and rewrites the cache.
+    public static func load(cacheDirectory directory: URL?, ignoringCache: Bool = false,
                             measure: () -> Measurement = MachineBenchmark.run) -> LoadResult {
-        if let directory, let cached = readCache(in: directory), let profile = try? cached.profile() {
+        if !ignoringCache, let directory, let cached = readCache(in: directory), let profile = try? cached.profile() {
             return LoadResult(profile: profile, origin: .cache, warning: nil)
         }
         let measurement = measure()
@@ -127,16 +146,35 @@ public enum MachineProfile {
     }
 
     /// Decodes the cache file in `directory`; nil when it is missing,
-    /// unreadable, corrupt, of another format version, or measured with
-    /// another processor count.
-    public static func readCache(in directory: URL) -> Measurement? {
+    /// unreadable, corrupt, of another format version, measured with
+    /// another processor count, or by a program with another
+    /// `kernelIdentity`.
+    public static func readCache(in directory: URL, kernelIdentity: String = kernelIdentity()) -> Measurement? {
         let file = directory.appendingPathComponent(cacheFileName)
         guard let data = try? Data(contentsOf: file),
               let measurement = try? JSONDecoder().decode(Measurement.self, from: data),
               measurement.formatVersion == Measurement.currentFormatVersion,
-              measurement.processorCount == ProcessInfo.processInfo.processorCount
+              measurement.processorCount == ProcessInfo.processInfo.processorCount,
+              measurement.kernelIdentity == kernelIdentity
         else { return nil }
         return measurement
+    }
+
+    /// Version of `KernelBenchmark` and `KernelWork`; raise it when either
+    /// changes what a cached measurement means.
+    public static let kernelBenchmarkVersion = 1
+
+    /// Identifies the measuring program: `kernelBenchmarkVersion`, then the
+    /// running executable's resolved path, size in bytes and modification
+    /// time. A rebuild changes the size or time, so a cache written before
+    /// the kernels changed is measured again.
+    public static func kernelIdentity() -> String {
+        let path = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? ProcessInfo.processInfo.arguments.first ?? ""
+        let attributes = (try? FileManager.default.attributesOfItem(atPath: path)) ?? [:]
+        let size = (attributes[.size] as? NSNumber)?.int64Value ?? 0
+        let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+        return "kernels v\(kernelBenchmarkVersion); \(path); \(size) bytes; modified \(Int64(modified))"
     }
 
     /// Writes `measurement` to the cache file in `directory`, creating the
@@ -149,10 +187,11 @@ public enum MachineProfile {
     }
 
     /// Returns the profile for this process. The first call loads or
-    /// measures it and passes any cache warning to `report`, and later calls
-    /// return the same profile without reporting again.
-    public static func shared(report: (String) -> Void) -> TargetProfile {
-        SharedMachineProfile.instance.profile(report: report)
+    /// measures it (always measures with `remeasure`) and passes any cache
+    /// warning to `report`, and later calls return the same profile without
+    /// reporting again.
+    public static func shared(remeasure: Bool = false, report: (String) -> Void) -> TargetProfile {
+        SharedMachineProfile.instance.profile(remeasure: remeasure, report: report)
     }
 }
 
@@ -164,11 +203,12 @@ final class SharedMachineProfile: @unchecked Sendable {
     private let lock = NSLock()
     private var loaded: TargetProfile?
 
-    func profile(report: (String) -> Void) -> TargetProfile {
+    func profile(remeasure: Bool, report: (String) -> Void) -> TargetProfile {
         lock.lock()
         defer { lock.unlock() }
         if let loaded { return loaded }
-        let result = MachineProfile.load(cacheDirectory: MachineProfile.defaultCacheDirectory())
+        let result = MachineProfile.load(cacheDirectory: MachineProfile.defaultCacheDirectory(),
+                                         ignoringCache: remeasure)
         if let warning = result.warning { report(warning) }
         loaded = result.profile
         return result.profile

@@ -8,7 +8,8 @@ import Quantization
 /// Shapes come from `FloatEngine.valueShapes` of the prepared graph, with
 /// every symbolic dimension (the batch) set to `batch`. A layer's geometry
 /// starts at its main node, and its fused activation adds no layer of its
-/// own. A float node's inputs keep only the values that a graph input or an
+/// own. The pooling window and the stride come from the main node's
+/// `kernel_shape` and `strides` attributes. A float node's inputs keep only the values that a graph input or an
 /// earlier layer provides, so constant inputs (initializers) are left out.
 public enum ModelGeometry {
     /// Returns the network geometry of `prepared` at batch size `batch`.
@@ -47,11 +48,19 @@ public enum ModelGeometry {
                 if node.opType == "Conv", case .int(let group)? = node.attributes["group"] {
                     groups = Int(group)
                 }
+                var window = 1
+                if case .ints(let kernel)? = node.attributes["kernel_shape"], node.opType.hasSuffix("Pool") {
+                    window = kernel.reduce(1) { $0 * max(1, Int($1)) }
+                }
+                var stride = 1
+                if case .ints(let strides)? = node.attributes["strides"] {
+                    stride = max(1, Int(strides.max() ?? 1))
+                }
                 let outputShape = try resolvedShape(of: layer.output, in: shapes, batch: batch)
                 do {
                     geometries.append(try LayerGeometry(
                         layer: layer, inputShapes: inputShapes, outputShape: outputShape,
-                        weightShape: weightShape, groups: groups))
+                        weightShape: weightShape, groups: groups, window: window, stride: stride))
                 } catch {
                     throw .geometry(error)
                 }

@@ -7,6 +7,12 @@
 ///               for layers without weights and for conversions)
 ///     memory  = (weight + bias + activation bytes in + out) / bandwidth
 ///
+/// A profile with fitted `kernelCosts` (this machine) instead prices each
+/// kernel the layer runs (`KernelWork`), keeping the same `max`:
+///
+///     compute  = sum over kernels k of sum over features f of secondsPer_k[f] * count_k(f)
+///     overhead = sum over kernels k of overheadSeconds_k
+///
 /// and the latency is the sum over all of them, one thread, no overlap
 /// between operators. Memory time assumes each byte travels to and from
 /// main memory once, so it overestimates small models that stay in cache.
@@ -15,8 +21,9 @@ public enum SpeedModel {
     /// One-line statement of the formula, for every surface that shows a
     /// simulated figure.
     public static let formulaDescription =
-        "layer time = max(MACs / MAC rate, bytes / bandwidth) + per-operator overhead; "
-        + "latency = sum over layers and quantize/dequantize steps; model size = weight + bias bytes "
+        "layer time = max(MACs / MAC rate, bytes / bandwidth) + per-operator overhead, where a measured "
+        + "profile (this-machine) replaces MACs / MAC rate by the sum of its fitted per-kernel terms and the "
+        + "overhead by the fitted overheads of the layer's kernels; latency = sum over layers and quantize/dequantize steps; model size = weight + bias bytes "
         + "(int8 at any bit width in 8-bit containers, bias int32)"
 
     /// Simulates `network` with `precisions[i]` for `network.layers[i]`.
@@ -69,11 +76,18 @@ public enum SpeedModel {
     public static func time(_ layer: LayerGeometry, precision: SimulatedPrecision,
                             on profile: TargetProfile) throws(SpeedModelError) -> SpeedReport.Layer {
         let cost = try LayerCost(layer: layer, precision: precision)
-        let rate = layer.kind.hasWeights
-            ? profile.macsPerSecond(kind: layer.kind, precision: precision)
-            : profile.elementwiseOperationsPerSecond
-        let compute = Double(cost.macs) / rate
         let memory = Double(cost.totalBytes) / profile.memoryBandwidthBytesPerSecond
+        var compute: Double
+        var overhead: Double
+        if let fitted = fittedTime(of: KernelWork.kernels(of: layer, precision: precision), on: profile) {
+            (compute, overhead) = fitted
+        } else {
+            let rate = layer.kind.hasWeights
+                ? profile.macsPerSecond(kind: layer.kind, precision: precision)
+                : profile.elementwiseOperationsPerSecond
+            compute = Double(cost.macs) / rate
+            overhead = profile.operatorOverheadSeconds
+        }
         let bits: (weight: Int, activation: Int)? = {
             if case .int8(let weightBits, let activationBits) = precision { return (weightBits, activationBits) }
             return nil
@@ -81,20 +95,39 @@ public enum SpeedModel {
         return SpeedReport.Layer(
             name: layer.name, kind: layer.kind, precision: precision.isInteger ? "int8" : "float",
             weightBits: bits?.weight, activationBits: bits?.activation, cost: cost, bytes: cost.totalBytes,
-            computeSeconds: compute, memorySeconds: memory, overheadSeconds: profile.operatorOverheadSeconds,
-            seconds: max(compute, memory) + profile.operatorOverheadSeconds,
+            computeSeconds: compute, memorySeconds: memory, overheadSeconds: overhead,
+            seconds: max(compute, memory) + overhead,
             bound: bound(compute: compute, memory: memory))
+    }
+
+    /// Returns the compute and overhead seconds of `kernels` from the
+    /// profile's fitted kernel costs, or nil when the profile has none for
+    /// one of them.
+    static func fittedTime(of kernels: [KernelWork], on profile: TargetProfile) -> (compute: Double, overhead: Double)? {
+        guard let table = profile.kernelCosts else { return nil }
+        var compute = 0.0
+        var overhead = 0.0
+        for kernel in kernels {
+            guard let cost = table[kernel.kernelClass] else { return nil }
+            compute += cost.workSeconds(kernel.counts(cacheBytes: table.cacheBytes))
+            overhead += cost.overheadSeconds
+        }
+        return (compute, overhead)
     }
 
     /// Prices one quantize or dequantize step as an element-wise operator.
     public static func time(_ conversion: PrecisionConversion, on profile: TargetProfile) -> SpeedReport.Conversion {
-        let compute = Double(conversion.elements) / profile.elementwiseOperationsPerSecond
+        var compute = Double(conversion.elements) / profile.elementwiseOperationsPerSecond
+        var overhead = profile.operatorOverheadSeconds
+        if let fitted = fittedTime(of: [KernelWork.kernel(of: conversion)], on: profile) {
+            (compute, overhead) = fitted
+        }
         let bytes = conversion.bytesRead + conversion.bytesWritten
         let memory = Double(bytes) / profile.memoryBandwidthBytesPerSecond
         return SpeedReport.Conversion(
             conversion: conversion, bytesRead: conversion.bytesRead, bytesWritten: conversion.bytesWritten,
-            computeSeconds: compute, memorySeconds: memory, overheadSeconds: profile.operatorOverheadSeconds,
-            seconds: max(compute, memory) + profile.operatorOverheadSeconds,
+            computeSeconds: compute, memorySeconds: memory, overheadSeconds: overhead,
+            seconds: max(compute, memory) + overhead,
             bound: bound(compute: compute, memory: memory))
     }
 

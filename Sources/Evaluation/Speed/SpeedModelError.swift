@@ -3,6 +3,8 @@ public enum SpeedModelError: Error, Equatable, CustomStringConvertible {
     case invalidShape(layer: String, shape: [Int])
     case inputShapeCountMismatch(layer: String, inputs: Int, shapes: Int)
     case invalidGroupCount(layer: String, groups: Int)
+    case invalidWindow(layer: String, window: Int)
+    case invalidStride(layer: String, stride: Int)
     case invalidBiasElements(layer: String, count: Int)
     case missingWeightShape(layer: String, kind: LayerGeometry.Kind)
     case weightShapeMismatch(layer: String, weightShape: [Int], inputChannels: Int, groups: Int)
@@ -23,6 +25,10 @@ public enum SpeedModelError: Error, Equatable, CustomStringConvertible {
             return "layer \(layer): \(inputs) inputs but \(shapes) input shapes; give one shape per input"
         case .invalidGroupCount(let layer, let groups):
             return "layer \(layer): group count \(groups) is invalid; it must be at least 1"
+        case .invalidWindow(let layer, let window):
+            return "layer \(layer): pooling window of \(window) taps is invalid; it must be at least 1"
+        case .invalidStride(let layer, let stride):
+            return "layer \(layer): stride \(stride) is invalid; it must be at least 1"
         case .invalidBiasElements(let layer, let count):
             return "layer \(layer): bias element count \(count) is invalid; it must be 0 or more"
         case .weightShapeMismatch(let layer, let weightShape, let inputChannels, let groups):

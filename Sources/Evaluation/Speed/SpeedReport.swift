@@ -109,4 +109,21 @@ public struct SpeedReport: Sendable, Equatable, Codable {
         case profile, formula, layers, conversions, totals
         case conversionTotal = "conversion_total"
     }
+
+    /// Name of the unit that contains the final dequantize steps in the
+    /// int8 engine's program.
+    public static let graphOutputsUnit = "graph outputs"
+
+    /// Seconds of each unit as the int8 engine's program groups the work.
+    /// A layer's unit adds the quantize or dequantize steps whose first
+    /// consumer it is. The dequantize steps that only the graph output reads
+    /// form the unit `graphOutputsUnit`.
+    public var unitSeconds: [String: Double] {
+        var seconds = Dictionary(layers.map { ($0.name, $0.seconds) }, uniquingKeysWith: { first, _ in first })
+        for conversion in conversions {
+            let unit = conversion.conversion.consumers.first ?? Self.graphOutputsUnit
+            seconds[unit, default: 0] += conversion.seconds
+        }
+        return seconds
+    }
 }

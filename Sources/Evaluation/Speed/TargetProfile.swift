@@ -12,6 +12,14 @@
 /// Depthwise convolutions run at `depthwiseEfficiency` times the MAC rate,
 /// because their per-channel loops are too short to keep a GEMM-shaped
 /// kernel's registers full.
+///
+/// A profile with `kernelCosts` (the measured "this machine" profile)
+/// prices each kernel of a layer by its fitted `KernelCost` instead:
+///
+///     compute  = sum over the layer's kernels k of workSeconds(k)
+///     overhead = sum over the layer's kernels k of overheadSeconds(k)
+///
+/// with the same `latency = max(compute, memory) + overhead`.
 public struct TargetProfile: Sendable, Equatable, Codable {
     /// Stable identifier, as accepted on the command line (`sd835-big`).
     public var identifier: String
@@ -30,13 +38,15 @@ public struct TargetProfile: Sendable, Equatable, Codable {
     public var memoryBandwidthBytesPerSecond: Double
     /// Fixed cost of running one operator (dispatch, buffer setup).
     public var operatorOverheadSeconds: Double
+    /// Fitted per-kernel costs; nil for profiles priced by the rates alone.
+    public var kernelCosts: KernelCostTable?
 
     /// Throws when a rate or the depthwise efficiency is not finite and
     /// positive, or the overhead is negative.
     public init(identifier: String, name: String, source: String, clockHertz: Double?,
                 floatMACsPerSecond: Double, int8MACsPerSecond: Double, depthwiseEfficiency: Double,
                 elementwiseOperationsPerSecond: Double, memoryBandwidthBytesPerSecond: Double,
-                operatorOverheadSeconds: Double) throws(SpeedModelError) {
+                operatorOverheadSeconds: Double, kernelCosts: KernelCostTable? = nil) throws(SpeedModelError) {
         let positive: [(String, Double)] = [
             ("float_macs_per_second", floatMACsPerSecond), ("int8_macs_per_second", int8MACsPerSecond),
             ("depthwise_efficiency", depthwiseEfficiency),
@@ -64,6 +74,7 @@ public struct TargetProfile: Sendable, Equatable, Codable {
         self.elementwiseOperationsPerSecond = elementwiseOperationsPerSecond
         self.memoryBandwidthBytesPerSecond = memoryBandwidthBytesPerSecond
         self.operatorOverheadSeconds = operatorOverheadSeconds
+        self.kernelCosts = kernelCosts
     }
 
     /// Multiply-accumulates per second for a layer of `kind` at `precision`.
@@ -81,6 +92,7 @@ public struct TargetProfile: Sendable, Equatable, Codable {
         case elementwiseOperationsPerSecond = "elementwise_operations_per_second"
         case memoryBandwidthBytesPerSecond = "memory_bandwidth_bytes_per_second"
         case operatorOverheadSeconds = "operator_overhead_seconds"
+        case kernelCosts = "kernel_costs"
     }
 
     /// Decodes a profile and checks it like `init(identifier:...)`.
@@ -97,6 +109,7 @@ public struct TargetProfile: Sendable, Equatable, Codable {
                                                                        forKey: .elementwiseOperationsPerSecond),
                       memoryBandwidthBytesPerSecond: container.decode(Double.self,
                                                                       forKey: .memoryBandwidthBytesPerSecond),
-                      operatorOverheadSeconds: container.decode(Double.self, forKey: .operatorOverheadSeconds))
+                      operatorOverheadSeconds: container.decode(Double.self, forKey: .operatorOverheadSeconds),
+                      kernelCosts: container.decodeIfPresent(KernelCostTable.self, forKey: .kernelCosts))
     }
 }

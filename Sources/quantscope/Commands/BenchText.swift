@@ -79,10 +79,18 @@ enum BenchText {
             }
             lines.append(row)
         }
+        let floatNames = Set(report.float.layers.map(\.name))
+        for int8Row in int8Comparison?.rows ?? [] where !floatNames.contains(int8Row.name) {
+            lines.append("  " + padded(int8Row.name, nameWidth) + padded("-", 10, right: true)
+                + padded("-", 10, right: true) + padded("-", 10, right: true)
+                + comparisonCells(int8Row, measured: int8Row.measuredSeconds))
+        }
         for comparison in report.simulated {
             let percent = Int((comparison.tolerance * 100).rounded())
+            let allowance = comparison.allowanceSeconds > 0
+                ? String(format: " (or within %.0f µs)", comparison.allowanceSeconds * 1e6) : ""
             lines.append("  \(comparison.precision): \(comparison.withinCount) of \(comparison.rows.count) layers "
-                + "within \(percent)% of the simulated time")
+                + "within \(percent)% of the simulated time\(allowance)")
         }
         if int8Comparison == nil {
             lines.append("  int8: \(report.int8Status)")
