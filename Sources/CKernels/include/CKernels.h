@@ -101,4 +101,27 @@ void ck_output_stage_row(const int32_t *accumulators, size_t count, int32_t bias
                          int32_t output_zero_point, int32_t lower, int32_t upper,
                          void *output, ptrdiff_t output_stride);
 
+/*
+ * Calibration statistics over float32 tensors (HistogramFill.c). isa is
+ * CK_ISA_AVX512F, CK_ISA_AVX2 or CK_ISA_SCALAR; any other value, or one
+ * this CPU does not support, runs the portable loop. Every path returns
+ * the same bits.
+ *
+ * ck_f32_finite_extremes: stores the smallest and largest finite element of
+ * values[0..<count] in *minimum and *maximum and returns how many elements
+ * are finite (not NaN, not infinite). With no finite element it returns 0
+ * and stores +inf and -inf. Of -0 and +0 the minimum is the first in
+ * element order and the maximum the last, as a sequential Swift `min`/`max`
+ * scan returns.
+ *
+ * ck_f32_histogram_fill: for every finite element v, in element order,
+ * adds 1 to counts[clamp(floor((v - lower) / width), 0, bin_count - 1)]
+ * (computed in double), v to *sum and v * v to *sum_of_squares. Non-finite
+ * elements are skipped. bin_count < 1 does nothing.
+ */
+size_t ck_f32_finite_extremes(ck_isa isa, const float *values, size_t count, float *minimum, float *maximum);
+
+void ck_f32_histogram_fill(ck_isa isa, const float *values, size_t count, double lower, double width,
+                           int64_t *counts, int32_t bin_count, double *sum, double *sum_of_squares);
+
 #endif
