@@ -33,17 +33,19 @@ enum Pooling {
         let isMax = context.opType == "MaxPool"
         let includePad = try context.int("count_include_pad", default: 0) != 0
 
-        var output = [Float](repeating: 0, count: try context.elementCount(outputShape))
+        let outputCount = try context.elementCount(outputShape)
         let window = PoolingWindow(axes: axes, isMax: isMax, includesPadding: includePad)
         let inputVolume = axes.reduce(1) { $0 * $1.input }
         let outputVolume = axes.reduce(1) { $0 * $1.output }
-        x.withUnsafeBufferPointer { xBuffer in
-            output.withUnsafeMutableBufferPointer { yBuffer in
+        // Every output is written, so the storage starts uninitialized.
+        let output = x.withUnsafeBufferPointer { xBuffer in
+            [Float](unsafeUninitializedCapacity: outputCount) { yBuffer, initializedCount in
+                initializedCount = outputCount
                 guard let target = yBuffer.baseAddress else { return }
                 guard let source = xBuffer.baseAddress else {
                     // An empty input (a zero-sized axis under padding) has no
                     // taps: every maximum stays -inf and every average is 0.
-                    yBuffer.update(repeating: isMax ? -.infinity : 0)
+                    yBuffer.initialize(repeating: isMax ? -.infinity : 0)
                     return
                 }
                 for plane in 0..<planes {
