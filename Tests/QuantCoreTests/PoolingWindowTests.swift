@@ -14,11 +14,8 @@ final class PoolingWindowTests: XCTestCase {
     }
 
     func testRandomPoolsMatchWindowLoop() throws {
-        var state: UInt64 = 0x5eed
-        func draw(_ range: ClosedRange<Int>) -> Int {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return range.lowerBound + Int((state >> 33) % UInt64(range.count))
-        }
+        var draws = SeededDraws(seed: 0x5eed)
+        func draw(_ range: ClosedRange<Int>) -> Int { draws.draw(range) }
         var compared = 0
         for trial in 0..<600 {
             let rank = draw(1...3)

@@ -124,4 +124,25 @@ size_t ck_f32_finite_extremes(ck_isa isa, const float *values, size_t count, flo
 void ck_f32_histogram_fill(ck_isa isa, const float *values, size_t count, double lower, double width,
                            int64_t *counts, int32_t bin_count, double *sum, double *sum_of_squares);
 
+/*
+ * Depthwise convolution of one channel plane (DepthwiseConvFloat.c), the
+ * float engine's path for Conv with one input and one output channel per
+ * group:
+ *   output[oy][ox] = sum over ky < kernel_height, kx < kernel_width, in
+ *                    that order from +0, of
+ *                    weights[ky * kernel_width + kx]
+ *                    * padded[(oy * stride_y + ky * dilation_y) * padded_width
+ *                             + ox * stride_x + kx * dilation_x]
+ * where padded is the input plane with its zero padding already in place.
+ * isa CK_ISA_AVX512F or CK_ISA_AVX2_FMA fuses each multiply-add, as the
+ * float GEMM tiles of that isa do; anything else multiplies and adds
+ * separately, as the Swift GEMM kernel does. The result is bit-identical to
+ * that GEMM on the im2col matrix when the kernel has at most 128 taps (one
+ * depth block).
+ */
+void ck_f32_depthwise_plane(ck_isa isa, const float *padded, size_t padded_width, const float *weights,
+                            size_t kernel_height, size_t kernel_width, size_t stride_y, size_t stride_x,
+                            size_t dilation_y, size_t dilation_x, float *output, size_t output_height,
+                            size_t output_width);
+
 #endif
