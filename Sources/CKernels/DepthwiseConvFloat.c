@@ -40,13 +40,38 @@ static void depthwise_portable(const float *padded, size_t padded_width, const f
 }
 
 #if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+
+/* 16 outputs of a row at a time, each in its own lane, so every output sees
+ * the same sequence of fused multiply-adds as in depthwise_rows. Strided
+ * taps are gathered; the last chunk of a row is masked. */
 __attribute__((target("avx512f")))
 static void depthwise_avx512(const float *padded, size_t padded_width, const float *weights,
                              size_t kernel_height, size_t kernel_width, size_t stride_y, size_t stride_x,
                              size_t dilation_y, size_t dilation_x, float *output, size_t output_height,
                              size_t output_width) {
-    depthwise_rows(padded, padded_width, weights, kernel_height, kernel_width, stride_y, stride_x, dilation_y,
-                   dilation_x, output, output_height, output_width, 1);
+    const __m512i lane_offsets = _mm512_mullo_epi32(
+        _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15), _mm512_set1_epi32((int)stride_x));
+    for (size_t oy = 0; oy < output_height; oy++) {
+        float *out = output + oy * output_width;
+        const float *window_rows = padded + oy * stride_y * padded_width;
+        for (size_t ox = 0; ox < output_width; ox += 16) {
+            const size_t remaining = output_width - ox;
+            const __mmask16 lanes = remaining >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << remaining) - 1u);
+            __m512 sum = _mm512_setzero_ps();
+            for (size_t ky = 0; ky < kernel_height; ky++) {
+                const float *row = window_rows + ky * dilation_y * padded_width + ox * stride_x;
+                for (size_t kx = 0; kx < kernel_width; kx++) {
+                    const float *taps = row + kx * dilation_x;
+                    const __m512 inputs = stride_x == 1
+                        ? _mm512_maskz_loadu_ps(lanes, taps)
+                        : _mm512_mask_i32gather_ps(_mm512_setzero_ps(), lanes, lane_offsets, taps, 4);
+                    sum = _mm512_fmadd_ps(_mm512_set1_ps(weights[ky * kernel_width + kx]), inputs, sum);
+                }
+            }
+            _mm512_mask_storeu_ps(out + ox, lanes, sum);
+        }
+    }
 }
 
 __attribute__((target("avx2,fma")))
