@@ -53,6 +53,15 @@ final class DepthwiseConvolutionTests: XCTestCase {
         XCTAssertGreaterThan(compared, 60)
     }
 
+    func testHugePaddingLeavesDepthwisePath() {
+        let unit = SpatialAxis(input: 1, kernel: 1, stride: 1, dilation: 1, padBegin: 0, padEnd: 0, output: 1)
+        let huge = 1 << 30
+        let axis = SpatialAxis(input: 4, kernel: 2, stride: 1, dilation: huge, padBegin: huge, padEnd: huge, output: 4)
+        let geometry = Convolution.Geometry(batch: 1, channels: 2, outputChannels: 2, group: 2,
+                                            axes: [unit, unit, axis], depth: 2, isPointwise: false)
+        XCTAssertFalse(DepthwiseConvolution.applies(to: geometry))
+    }
+
     func testTwoChannelGroupsAreNotDepthwise() {
         let unit = SpatialAxis(input: 1, kernel: 1, stride: 1, dilation: 1, padBegin: 0, padEnd: 0, output: 1)
         let axis = SpatialAxis(input: 8, kernel: 3, stride: 1, dilation: 1, padBegin: 1, padEnd: 1, output: 8)

@@ -54,6 +54,17 @@ final class PoolingWindowTests: XCTestCase {
         XCTAssertGreaterThan(compared, 300, "most random configurations are valid")
     }
 
+    func testHugeKernelWithPaddingPoolsSmallInput() throws {
+        let x = floats([1, 1, 1, 4], [1, 4, 2, 3])
+        let huge: Int64 = 1 << 30
+        let attributes: [String: Attribute] = ["kernel_shape": .ints([1, huge]), "pads": .ints([0, huge - 2, 0, 0])]
+        let maximum = try runOperator("MaxPool", [x], attributes: attributes)
+        XCTAssertEqual(maximum.shape, [1, 1, 1, 3])
+        XCTAssertEqual(values(maximum), [4, 4, 4])
+        let average = try runOperator("AveragePool", [x], attributes: attributes)
+        XCTAssertEqual(values(average), [2.5, 7.0 / 3, 2.5])
+    }
+
     func testGlobalAveragePoolMatchesSequentialSums() throws {
         for (planes, size) in [(1, 1), (7, 5), (8, 49), (17, 3), (40, 64)] {
             let x = floats([1, planes, size, 1], specialValues(planes * size, seed: UInt64(planes), withNonFinite: false))

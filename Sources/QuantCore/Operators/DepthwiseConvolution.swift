@@ -15,9 +15,23 @@ enum DepthwiseConvolution {
     /// `FloatGemm` depth block of taps.
     static func applies(to geometry: Convolution.Geometry) -> Bool {
         let outer = geometry.axes[0]
-        return geometry.groupChannels == 1 && geometry.groupOutputChannels == 1
-            && outer.input == 1 && outer.kernel == 1 && outer.output == 1
-            && geometry.depth <= FloatGemm.depthBlock
+        guard geometry.groupChannels == 1, geometry.groupOutputChannels == 1,
+              outer.input == 1, outer.kernel == 1, outer.output == 1,
+              geometry.depth <= FloatGemm.depthBlock else { return false }
+        // The padded plane exceeds the input only by its padding. Huge pads,
+        // which would make it far larger than the input and the im2col matrix
+        // together, are left to the GEMM path.
+        let (height, width) = paddedSize(geometry)
+        let (area, overflow) = height.multipliedReportingOverflow(by: width)
+        return !overflow && area <= 4 * geometry.inputPixels + geometry.depth * geometry.outputPixels + 65_536
+    }
+
+    /// Rows and columns of the zero-padded plane: exactly the positions the windows read.
+    private static func paddedSize(_ geometry: Convolution.Geometry) -> (height: Int, width: Int) {
+        let (vertical, horizontal) = (geometry.axes[1], geometry.axes[2])
+        guard geometry.outputPixels > 0 else { return (0, 0) }
+        return ((vertical.output - 1) * vertical.stride + (vertical.kernel - 1) * vertical.dilation + 1,
+                (horizontal.output - 1) * horizontal.stride + (horizontal.kernel - 1) * horizontal.dilation + 1)
     }
 
     /// Writes the convolution of every plane of `x` (without bias) into `output`.
@@ -26,10 +40,7 @@ enum DepthwiseConvolution {
         let (vertical, horizontal) = (geometry.axes[1], geometry.axes[2])
         let outputPixels = geometry.outputPixels
         guard outputPixels > 0 else { return }
-        // The padded plane spans exactly the positions the windows read.
-        let paddedHeight = (vertical.output - 1) * vertical.stride + (vertical.kernel - 1) * vertical.dilation + 1
-        let paddedWidth = (horizontal.output - 1) * horizontal.stride
-            + (horizontal.kernel - 1) * horizontal.dilation + 1
+        let (paddedHeight, paddedWidth) = paddedSize(geometry)
         let copiedRows = max(0, min(vertical.input, paddedHeight - vertical.padBegin))
         let copiedColumns = max(0, min(horizontal.input, paddedWidth - horizontal.padBegin))
         var padded = [Float](repeating: 0, count: paddedHeight * paddedWidth)

@@ -20,9 +20,6 @@ struct PoolingWindow {
     /// AveragePool's count_include_pad: divide by the taps inside the padded
     /// input instead of the taps inside the input.
     let includesPadding: Bool
-    /// For each kernel column `kx`, the output columns whose tap `kx` reads
-    /// inside the input row.
-    private let insideColumns: [Range<Int>]
     /// The output columns whose every tap `kx` reads inside the input row.
     private let interior: Range<Int>
     /// For each output column, the number of taps `kx` inside the input row,
@@ -35,13 +32,12 @@ struct PoolingWindow {
         self.isMax = isMax
         self.includesPadding = includesPadding
         let horizontal = axes[2]
-        let insideColumns = (0..<horizontal.kernel).map { kx in
-            Self.outputsInside(offset: kx * horizontal.dilation - horizontal.padBegin, axis: horizontal)
-        }
-        self.insideColumns = insideColumns
-        let interiorStart = insideColumns.map(\.lowerBound).max() ?? 0
-        let interiorEnd = insideColumns.map(\.upperBound).min() ?? 0
-        interior = interiorStart < interiorEnd ? interiorStart..<interiorEnd : 0..<0
+        // The first tap bounds the interior from below and the last tap from
+        // above, so no per-tap table is needed (kernel_shape may be huge).
+        let firstTap = Self.outputsInside(offset: -horizontal.padBegin, axis: horizontal)
+        let lastTap = Self.outputsInside(offset: (horizontal.kernel - 1) * horizontal.dilation - horizontal.padBegin,
+                                         axis: horizontal)
+        interior = firstTap.lowerBound < lastTap.upperBound ? firstTap.lowerBound..<lastTap.upperBound : 0..<0
         columnCounts = (0..<horizontal.output).map { ox in
             let start = ox * horizontal.stride - horizontal.padBegin
             let lower = includesPadding ? -horizontal.padBegin : 0
@@ -54,7 +50,10 @@ struct PoolingWindow {
     /// (`oD * oH * oW` values).
     func pool(_ source: UnsafePointer<Float>, into target: UnsafeMutablePointer<Float>) {
         let planeSize = vertical.input * horizontal.input
-        let inputRows = UnsafeMutablePointer<UnsafePointer<Float>>.allocate(capacity: outer.kernel * vertical.kernel)
+        // Taps inside the input hit distinct input positions, so an axis has
+        // at most min(kernel, input) of them, however large kernel_shape is.
+        let rowCapacity = min(outer.kernel, outer.input) * min(vertical.kernel, vertical.input)
+        let inputRows = UnsafeMutablePointer<UnsafePointer<Float>>.allocate(capacity: max(1, rowCapacity))
         defer { inputRows.deallocate() }
         var outputRow = target
         for oz in 0..<outer.output {
@@ -106,8 +105,9 @@ struct PoolingWindow {
     private func foldOne(_ ox: Int, _ rows: UnsafeBufferPointer<UnsafePointer<Float>>) -> Float {
         var value: Float = isMax ? -.infinity : 0
         let start = ox * horizontal.stride
+        let columns = Self.taps(start: start - horizontal.padBegin, axis: horizontal, lower: 0, upper: horizontal.input)
         for row in rows {
-            for kx in 0..<horizontal.kernel where insideColumns[kx].contains(ox) {
+            for kx in columns {
                 let input = row[start + kx * horizontal.dilation]
                 value = isMax ? Self.maximum(value, input) : value + input
             }
