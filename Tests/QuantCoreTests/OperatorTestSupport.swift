@@ -33,3 +33,18 @@ func maximumDifference(_ a: [Float], _ b: [Float]) -> Float {
 }
 
 func values(_ tensor: Tensor) -> [Float] { (try? tensor.floats()) ?? [] }
+
+/// Deterministic integers for random operator configurations, from a linear
+/// congruential generator.
+struct SeededDraws {
+    private var state: UInt64
+
+    init(seed: UInt64) {
+        state = seed
+    }
+
+    mutating func draw(_ range: ClosedRange<Int>) -> Int {
+        state = state &* 6364136223846793005 &+ 1442695040888963407
+        return range.lowerBound + Int((state >> 33) % UInt64(range.count))
+    }
+}

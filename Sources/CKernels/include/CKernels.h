@@ -101,4 +101,48 @@ void ck_output_stage_row(const int32_t *accumulators, size_t count, int32_t bias
                          int32_t output_zero_point, int32_t lower, int32_t upper,
                          void *output, ptrdiff_t output_stride);
 
+/*
+ * Calibration statistics over float32 tensors (HistogramFill.c). isa is
+ * CK_ISA_AVX512F, CK_ISA_AVX2 or CK_ISA_SCALAR; any other value, or one
+ * this CPU does not support, runs the portable loop. Every path returns
+ * the same bits.
+ *
+ * ck_f32_finite_extremes: stores the smallest and largest finite element of
+ * values[0..<count] in *minimum and *maximum and returns how many elements
+ * are finite (not NaN, not infinite). With no finite element it returns 0
+ * and stores +inf and -inf. Of -0 and +0 the minimum is the first in
+ * element order and the maximum the last, as a sequential Swift `min`/`max`
+ * scan returns.
+ *
+ * ck_f32_histogram_fill: for every finite element v, in element order,
+ * adds 1 to counts[clamp(floor((v - lower) / width), 0, bin_count - 1)]
+ * (computed in double), v to *sum and v * v to *sum_of_squares. Non-finite
+ * elements are skipped. bin_count < 1 does nothing.
+ */
+size_t ck_f32_finite_extremes(ck_isa isa, const float *values, size_t count, float *minimum, float *maximum);
+
+void ck_f32_histogram_fill(ck_isa isa, const float *values, size_t count, double lower, double width,
+                           int64_t *counts, int32_t bin_count, double *sum, double *sum_of_squares);
+
+/*
+ * Depthwise convolution of one channel plane (DepthwiseConvFloat.c), the
+ * float engine's path for Conv with one input and one output channel per
+ * group:
+ *   output[oy][ox] = sum over ky < kernel_height, kx < kernel_width, in
+ *                    that order from +0, of
+ *                    weights[ky * kernel_width + kx]
+ *                    * padded[(oy * stride_y + ky * dilation_y) * padded_width
+ *                             + ox * stride_x + kx * dilation_x]
+ * where padded is the input plane with its zero padding already in place.
+ * isa CK_ISA_AVX512F or CK_ISA_AVX2_FMA fuses each multiply-add, as the
+ * float GEMM tiles of that isa do; anything else multiplies and adds
+ * separately, as the Swift GEMM kernel does. The result is bit-identical to
+ * that GEMM on the im2col matrix when the kernel has at most 128 taps (one
+ * depth block).
+ */
+void ck_f32_depthwise_plane(ck_isa isa, const float *padded, size_t padded_width, const float *weights,
+                            size_t kernel_height, size_t kernel_width, size_t stride_y, size_t stride_x,
+                            size_t dilation_y, size_t dilation_x, float *output, size_t output_height,
+                            size_t output_width);
+
 #endif

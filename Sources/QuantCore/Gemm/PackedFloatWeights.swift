@@ -23,20 +23,49 @@ public struct PackedFloatWeights: Sendable {
         self.depth = depth
         self.columnCount = columnCount
 
-        let width = FloatGemm.panelWidth
-        let panels = (columnCount + width - 1) / width
-        var packed = [Float](repeating: 0, count: panels * depth * width)
-        for panel in 0..<panels {
-            for k in 0..<depth {
-                for lane in 0..<width {
-                    let n = panel * width + lane
-                    guard n < columnCount else { break }
-                    packed[(panel * depth + k) * width + lane] =
-                        weights[layout.index(k: k, n: n, depth: depth, columnCount: columnCount)]
+        let panels = (columnCount + FloatGemm.panelWidth - 1) / FloatGemm.panelWidth
+        var packed = [Float](repeating: 0, count: panels * depth * FloatGemm.panelWidth)
+        weights.withUnsafeBufferPointer { source in
+            packed.withUnsafeMutableBufferPointer { target in
+                switch layout {
+                case .rowMajor:
+                    for k in 0..<depth {
+                        Self.packRow(k, from: source.baseAddress! + k * columnCount, depth: depth,
+                                     columnCount: columnCount, into: target.baseAddress!)
+                    }
+                case .columnMajor:
+                    Self.packColumns(source.baseAddress!, depth: depth, columnCount: columnCount,
+                                     into: target.baseAddress!)
                 }
             }
         }
         self.packed = packed
+    }
+
+    /// Packs a column-major B (`columnCount` contiguous columns of `depth`
+    /// values) by transposing `depthBlock x panelWidth` blocks, so that both
+    /// the column reads and the panel writes stay within a few cache lines.
+    private static func packColumns(_ source: UnsafePointer<Float>, depth: Int, columnCount: Int,
+                                    into packed: UnsafeMutablePointer<Float>) {
+        let width = FloatGemm.panelWidth
+        let depthBlock = 16
+        var panelStart = 0
+        while panelStart < columnCount {
+            let lanes = min(width, columnCount - panelStart)
+            let panel = packed + panelStart * depth
+            var blockStart = 0
+            while blockStart < depth {
+                let blockEnd = min(blockStart + depthBlock, depth)
+                for lane in 0..<lanes {
+                    let column = source + (panelStart + lane) * depth
+                    for k in blockStart..<blockEnd {
+                        panel[k * width + lane] = column[k]
+                    }
+                }
+                blockStart = blockEnd
+            }
+            panelStart += width
+        }
     }
 
     /// Creates an all-zero packed matrix whose rows the caller fills with

@@ -57,12 +57,13 @@ enum Activations {
 
     @inline(__always)
     private static func map(_ values: [Float], _ function: (Float) -> Float) -> [Float] {
-        var result = [Float](repeating: 0, count: values.count)
+        // Uninitialized storage: every element is written, so zeroing it first
+        // would only add a pass over memory.
         values.withUnsafeBufferPointer { source in
-            result.withUnsafeMutableBufferPointer { target in
+            [Float](unsafeUninitializedCapacity: source.count) { target, initializedCount in
                 for index in 0..<source.count { target[index] = function(source[index]) }
+                initializedCount = source.count
             }
         }
-        return result
     }
 }

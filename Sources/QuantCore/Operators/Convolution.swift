@@ -92,7 +92,11 @@ enum Convolution {
                                    _ context: OperatorContext, into output: inout [Float]) throws(EngineError) {
         let outputPixels = geometry.outputPixels
         if geometry.depth > 0, !output.isEmpty {
-            try multiplyGroups(x, w, geometry, context, into: &output)
+            if DepthwiseConvolution.applies(to: geometry) {
+                DepthwiseConvolution.convolve(x, w, geometry, into: &output)
+            } else {
+                try multiplyGroups(x, w, geometry, context, into: &output)
+            }
         }
         guard let bias else { return }
         output.withUnsafeMutableBufferPointer { yBuffer in

@@ -5,7 +5,7 @@
 /// wins. AveragePool: the window sum divided by the number of taps inside the
 /// input, or with count_include_pad = 1 by the number of taps inside the
 /// padded input (taps that ceil_mode adds beyond the padding are never counted).
-/// 1-D, 2-D and 3-D pools share one 3-D loop. GlobalAveragePool averages
+/// 1-D, 2-D and 3-D pools share one 3-D loop (`PoolingWindow`). GlobalAveragePool averages
 /// every spatial axis, of any count, to size 1.
 enum Pooling {
     static func pool(_ context: OperatorContext) throws(EngineError) -> [Tensor] {
@@ -33,75 +33,27 @@ enum Pooling {
         let isMax = context.opType == "MaxPool"
         let includePad = try context.int("count_include_pad", default: 0) != 0
 
-        var output = [Float](repeating: 0, count: try context.elementCount(outputShape))
-        let (outer, vertical, horizontal) = (axes[0], axes[1], axes[2])
-        let planeSize = vertical.input * horizontal.input
-        x.withUnsafeBufferPointer { xBuffer in
-            output.withUnsafeMutableBufferPointer { yBuffer in
-                var outputIndex = 0
+        let outputCount = try context.elementCount(outputShape)
+        let window = PoolingWindow(axes: axes, isMax: isMax, includesPadding: includePad)
+        let inputVolume = axes.reduce(1) { $0 * $1.input }
+        let outputVolume = axes.reduce(1) { $0 * $1.output }
+        // Every output is written, so the storage starts uninitialized.
+        let output = x.withUnsafeBufferPointer { xBuffer in
+            [Float](unsafeUninitializedCapacity: outputCount) { yBuffer, initializedCount in
+                initializedCount = outputCount
+                guard let target = yBuffer.baseAddress else { return }
+                guard let source = xBuffer.baseAddress else {
+                    // An empty input (a zero-sized axis under padding) has no
+                    // taps: every maximum stays -inf and every average is 0.
+                    yBuffer.initialize(repeating: isMax ? -.infinity : 0)
+                    return
+                }
                 for plane in 0..<planes {
-                    let source = xBuffer.baseAddress! + plane * outer.input * planeSize
-                    for oz in 0..<outer.output {
-                        let zStart = oz * outer.stride - outer.padBegin
-                        let layers = taps(start: zStart, axis: outer, lower: 0, upper: outer.input)
-                        let paddedLayers = taps(start: zStart, axis: outer, lower: -outer.padBegin,
-                                                upper: outer.input + outer.padEnd)
-                        for oy in 0..<vertical.output {
-                            let yStart = oy * vertical.stride - vertical.padBegin
-                            let rows = taps(start: yStart, axis: vertical, lower: 0, upper: vertical.input)
-                            let paddedRows = taps(start: yStart, axis: vertical, lower: -vertical.padBegin,
-                                                  upper: vertical.input + vertical.padEnd)
-                            for ox in 0..<horizontal.output {
-                                let xStart = ox * horizontal.stride - horizontal.padBegin
-                                let columns = taps(start: xStart, axis: horizontal, lower: 0, upper: horizontal.input)
-                                var maximum = -Float.infinity
-                                var sum: Float = 0
-                                for kz in layers {
-                                    let layer = source + (zStart + kz * outer.dilation) * planeSize + xStart
-                                    for ky in rows {
-                                        let sourceRow = layer + (yStart + ky * vertical.dilation) * horizontal.input
-                                        for kx in columns {
-                                            let value = sourceRow[kx * horizontal.dilation]
-                                            maximum = max(maximum, value)
-                                            sum += value
-                                        }
-                                    }
-                                }
-                                if isMax {
-                                    yBuffer[outputIndex] = maximum
-                                } else {
-                                    let paddedColumns = taps(start: xStart, axis: horizontal, lower: -horizontal.padBegin,
-                                                             upper: horizontal.input + horizontal.padEnd)
-                                    let divisor = includePad
-                                        ? paddedLayers.count * paddedRows.count * paddedColumns.count
-                                        : layers.count * rows.count * columns.count
-                                    yBuffer[outputIndex] = divisor > 0 ? sum / Float(divisor) : 0
-                                }
-                                outputIndex += 1
-                            }
-                        }
-                    }
+                    window.pool(source + plane * inputVolume, into: target + plane * outputVolume)
                 }
             }
         }
         return [try context.tensor(shape: outputShape, data: .float32(output))]
-    }
-
-    /// Kernel taps k of a window starting at `start` whose position
-    /// `start + k * dilation` lies in [lower, upper).
-    @inline(__always)
-    private static func taps(start: Int, axis: SpatialAxis, lower: Int, upper: Int) -> Range<Int> {
-        let step = axis.dilation
-        // Without dilation the bounds need no division, which would
-        // otherwise dominate a small window such as 2x2.
-        if step == 1 {
-            let first = max(0, lower - start)
-            let end = min(axis.kernel, upper - start)
-            return first < end ? first..<end : 0..<0
-        }
-        let first = start >= lower ? 0 : (lower - start + step - 1) / step
-        let end = start >= upper ? 0 : min(axis.kernel, (upper - start + step - 1) / step)
-        return first < end ? first..<end : 0..<0
     }
 
     static func globalAveragePool(_ context: OperatorContext) throws(EngineError) -> [Tensor] {
@@ -114,13 +66,45 @@ enum Pooling {
         let planeSize = input.shape[2...].reduce(1, *)
         var output = [Float](repeating: 0, count: planes)
         x.withUnsafeBufferPointer { xBuffer in
-            for plane in 0..<planes {
-                var sum: Float = 0
-                for index in 0..<planeSize { sum += xBuffer[plane * planeSize + index] }
-                output[plane] = planeSize > 0 ? sum / Float(planeSize) : 0
+            output.withUnsafeMutableBufferPointer { yBuffer in
+                guard let source = xBuffer.baseAddress, let target = yBuffer.baseAddress else { return }
+                averagePlanes(source, planeCount: planes, planeSize: planeSize, into: target)
             }
         }
         let outputShape = Array(input.shape[0..<2]) + Array(repeating: 1, count: input.rank - 2)
         return [try context.tensor(shape: outputShape, data: .float32(output))]
+    }
+
+    /// Writes the mean of each of `planeCount` planes of `planeSize` values.
+    /// Each sum adds its plane's values in order from 0, as a plain loop
+    /// would; eight planes advance together so that their sums, eight
+    /// independent dependency chains, overlap in the pipeline.
+    static func averagePlanes(_ source: UnsafePointer<Float>, planeCount: Int, planeSize: Int,
+                              into target: UnsafeMutablePointer<Float>) {
+        guard planeSize > 0 else {
+            target.update(repeating: 0, count: planeCount)
+            return
+        }
+        let divisor = Float(planeSize)
+        var plane = 0
+        while plane + 8 <= planeCount {
+            let first = source + plane * planeSize
+            var sums = SIMD8<Float>()
+            for index in 0..<planeSize {
+                sums += SIMD8(first[index], first[planeSize + index], first[2 * planeSize + index],
+                              first[3 * planeSize + index], first[4 * planeSize + index],
+                              first[5 * planeSize + index], first[6 * planeSize + index],
+                              first[7 * planeSize + index])
+            }
+            for lane in 0..<8 { target[plane + lane] = sums[lane] / divisor }
+            plane += 8
+        }
+        while plane < planeCount {
+            let values = source + plane * planeSize
+            var sum: Float = 0
+            for index in 0..<planeSize { sum += values[index] }
+            target[plane] = sum / divisor
+            plane += 1
+        }
     }
 }

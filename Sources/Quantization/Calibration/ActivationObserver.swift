@@ -20,9 +20,12 @@ public struct ActivationObserver: Sendable, Equatable {
 
     /// Records one batch of the tensor's values.
     public mutating func observe(_ batch: [Float]) {
-        histogram.add(batch)
-        minMax.observe(batch)
-        movingAverage.observe(batch)
+        batch.withUnsafeBufferPointer { values in
+            let extremes = FiniteExtremes(values)
+            histogram.add(values, extremes: extremes)
+            minMax.observe(extremes)
+            movingAverage.observe(extremes)
+        }
     }
 
     /// Records one batch given as a tensor; only float32 tensors are accepted.

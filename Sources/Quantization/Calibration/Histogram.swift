@@ -1,3 +1,5 @@
+import CKernels
+
 /// Distribution of the values of one tensor over many batches: `binCount`
 /// equal-width bins over `[lowerBound, upperBound]`, plus the exact count,
 /// minimum, maximum, sum and sum of squares of every finite value seen.
@@ -34,10 +36,15 @@ public struct Histogram: Sendable, Equatable {
     public private(set) var sum: Double = 0
     public private(set) var sumOfSquares: Double = 0
 
-    /// Creates an empty histogram. `binCount` is rounded up to an even number
-    /// of at least 2, because a doubling merges bins in pairs.
+    /// Largest bin count; the bin fill indexes bins with 32-bit integers.
+    public static let maxBinCount = 1 << 30
+
+    /// Creates an empty histogram. `binCount` is clamped to
+    /// `2...maxBinCount` and rounded up to an even number, because a doubling
+    /// merges bins in pairs.
     public init(binCount: Int = Histogram.defaultBinCount) {
-        let even = Swift.max(2, binCount + binCount % 2)
+        let bounded = Swift.min(Swift.max(2, binCount), Histogram.maxBinCount)
+        let even = bounded + bounded % 2
         self.binCount = even
         self.counts = [Int](repeating: 0, count: even)
     }
@@ -61,21 +68,24 @@ public struct Histogram: Sendable, Equatable {
 
     /// Adds every value of `batch`.
     public mutating func add<Values: Sequence>(_ batch: Values) where Values.Element == Float {
-        var batchMin = Double.infinity
-        var batchMax = -Double.infinity
-        var finite: [Double] = []
-        finite.reserveCapacity(batch.underestimatedCount)
-        for value in batch {
-            guard value.isFinite else {
-                nonFiniteCount += 1
-                continue
-            }
-            let widened = Double(value)
-            finite.append(widened)
-            batchMin = Swift.min(batchMin, widened)
-            batchMax = Swift.max(batchMax, widened)
+        let added: Void? = batch.withContiguousStorageIfAvailable { values in
+            add(values, extremes: FiniteExtremes(values))
         }
-        guard !finite.isEmpty else { return }
+        if added == nil {
+            Array(batch).withUnsafeBufferPointer { values in add(values, extremes: FiniteExtremes(values)) }
+        }
+    }
+
+    /// Adds every value of `values`, whose finite extremes the caller has
+    /// already computed. Bin `floor((v - lowerBound) / binWidth)`, clamped to
+    /// the bins, and the sums run in Double in element order
+    /// (`ck_f32_histogram_fill`).
+    mutating func add(_ values: UnsafeBufferPointer<Float>, extremes: FiniteExtremes,
+                      path: CalibrationScanPath = .fastest) {
+        nonFiniteCount += values.count - extremes.finiteCount
+        guard let (low, high) = extremes.range, let base = values.baseAddress else { return }
+        let batchMin = Double(low)
+        let batchMax = Double(high)
 
         if count == 0 {
             setInitialRange(lower: batchMin, upper: batchMax)
@@ -84,14 +94,14 @@ public struct Histogram: Sendable, Equatable {
             grow(toInclude: batchMax)
         }
 
-        let width = binWidth
-        for value in finite {
-            let position = Int(((value - lowerBound) / width).rounded(.down))
-            counts[Swift.min(Swift.max(position, 0), binCount - 1)] += 1
-            sum += value
-            sumOfSquares += value * value
+        let (lower, width, bins) = (lowerBound, binWidth, Int32(binCount))
+        counts.withUnsafeMutableBufferPointer { countBuffer in
+            countBuffer.withMemoryRebound(to: Int64.self) { counts64 in
+                ck_f32_histogram_fill(path.kernelISA, base, values.count, lower, width, counts64.baseAddress!, bins,
+                                      &sum, &sumOfSquares)
+            }
         }
-        count += finite.count
+        count += extremes.finiteCount
         min = Swift.min(min ?? batchMin, batchMin)
         max = Swift.max(max ?? batchMax, batchMax)
     }
@@ -103,19 +113,25 @@ public struct Histogram: Sendable, Equatable {
         upperBound = upper > lower ? upper : lower + Swift.max(Swift.abs(lower), 1) * 0x1p-10
     }
 
+    /// Doubles the range until it contains `value`, merging bin pairs in place.
     private mutating func grow(toInclude value: Double) {
+        let half = binCount / 2
         while value < lowerBound || value > upperBound {
             let width = upperBound - lowerBound
-            var merged = [Int](repeating: 0, count: binCount)
-            let half = binCount / 2
             if value > upperBound {
-                for index in 0..<half { merged[index] = counts[2 * index] + counts[2 * index + 1] }
+                // Bin i takes bins 2i and 2i + 1, which no earlier step overwrote (2i >= i).
+                for index in 0..<half { counts[index] = counts[2 * index] + counts[2 * index + 1] }
+                for index in half..<binCount { counts[index] = 0 }
                 upperBound = lowerBound + 2 * width
             } else {
-                for index in 0..<half { merged[half + index] = counts[2 * index] + counts[2 * index + 1] }
+                // Bin half + i takes bins 2i and 2i + 1; going down, every
+                // write lands above the bins still to be read (2i + 1 <= half + i).
+                for index in (0..<half).reversed() {
+                    counts[half + index] = counts[2 * index] + counts[2 * index + 1]
+                }
+                for index in 0..<half { counts[index] = 0 }
                 lowerBound = upperBound - 2 * width
             }
-            counts = merged
         }
     }
 

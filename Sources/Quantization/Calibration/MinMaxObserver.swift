@@ -9,6 +9,16 @@ public struct MinMaxObserver: Sendable, Equatable {
     /// Folds the finite values of `batch` into the running minimum and maximum.
     public mutating func observe<Values: Sequence>(_ batch: Values) where Values.Element == Float {
         guard let (batchMin, batchMax) = finiteExtremes(of: batch) else { return }
+        fold(batchMin, batchMax)
+    }
+
+    /// Folds a batch summarized by `extremes`; a batch without finite values changes nothing.
+    mutating func observe(_ extremes: FiniteExtremes) {
+        guard let (batchMin, batchMax) = extremes.range else { return }
+        fold(batchMin, batchMax)
+    }
+
+    private mutating func fold(_ batchMin: Float, _ batchMax: Float) {
         minimum = Swift.min(minimum ?? batchMin, batchMin)
         maximum = Swift.max(maximum ?? batchMax, batchMax)
     }
@@ -18,15 +28,4 @@ public struct MinMaxObserver: Sendable, Equatable {
         guard let minimum, let maximum else { return nil }
         return ClipRange(lower: minimum, upper: maximum)
     }
-}
-
-/// Smallest and largest finite element of `values`, or nil when it has none.
-func finiteExtremes<Values: Sequence>(of values: Values) -> (Float, Float)? where Values.Element == Float {
-    var low = Float.infinity
-    var high = -Float.infinity
-    for value in values where value.isFinite {
-        low = min(low, value)
-        high = max(high, value)
-    }
-    return low <= high ? (low, high) : nil
 }

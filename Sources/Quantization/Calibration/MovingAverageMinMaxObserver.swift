@@ -32,6 +32,16 @@ public struct MovingAverageMinMaxObserver: Sendable, Equatable {
     /// skipped and does not count.
     public mutating func observe<Values: Sequence>(_ batch: Values) where Values.Element == Float {
         guard let (batchMin, batchMax) = finiteExtremes(of: batch) else { return }
+        fold(batchMin, batchMax)
+    }
+
+    /// Updates the averages with a batch summarized by `extremes`.
+    mutating func observe(_ extremes: FiniteExtremes) {
+        guard let (batchMin, batchMax) = extremes.range else { return }
+        fold(batchMin, batchMax)
+    }
+
+    private mutating func fold(_ batchMin: Float, _ batchMax: Float) {
         let low = Double(batchMin)
         let high = Double(batchMax)
         if let previousMin = averageMinimum, let previousMax = averageMaximum {

@@ -34,7 +34,13 @@ public final class CalibratedModel: @unchecked Sendable {
 
     /// Runs the float prepared model on `images` ([N, ...], mini-batches of
     /// `batchSize`) and records every activation the layers read or write.
+    ///
+    /// Up to `threadCount` mini-batches run through the float engine at once,
+    /// but they are observed one after another in data order, so the
+    /// statistics (range growth, moving averages, sums) are identical for
+    /// every thread count. `isCancelled` is checked before each round.
     public static func calibrate(prepared: PreparedModel, images: Tensor, batchSize: Int = 100,
+                                 threadCount: Int = ProcessInfo.processInfo.activeProcessorCount,
                                  isCancelled: () -> Bool = { false }) throws(EngineBuildError) -> CalibratedModel {
         guard images.batchCount > 0 else { throw .noCalibrationData }
         let engine: FloatEngine
@@ -46,18 +52,31 @@ public final class CalibratedModel: @unchecked Sendable {
             throw .calibrationRun(batchStart: 0, underlying: error)
         }
         guard let inputName = prepared.model.graph.runtimeInputs.first?.name else { throw .noCalibrationData }
+        let step = max(1, batchSize)
+        let starts = Array(stride(from: 0, to: images.batchCount, by: step))
+        let roundSize = max(1, threadCount)
         var shapes: [String: [Int]] = [:]
-        for start in stride(from: 0, to: images.batchCount, by: max(1, batchSize)) {
+        for roundStart in stride(from: 0, to: starts.count, by: roundSize) {
             if isCancelled() { throw .cancelled }
-            let end = min(start + max(1, batchSize), images.batchCount)
-            do {
-                let values = try engine.runRecordingValues(inputs: [inputName: images.batch(start..<end)])
-                try calibration.observe(values)
-                if shapes.isEmpty {
-                    for (name, tensor) in values { shapes[name] = Array(tensor.shape.dropFirst()) }
+            let roundStarts = Array(starts[roundStart..<min(roundStart + roundSize, starts.count)])
+            let results = CalibrationRound(count: roundStarts.count)
+            DispatchQueue.concurrentPerform(iterations: roundStarts.count) { index in
+                let start = roundStarts[index]
+                let end = min(start + step, images.batchCount)
+                results.store(Result { () throws(EngineError) in
+                    try engine.runRecordingValues(inputs: [inputName: images.batch(start..<end)])
+                }, at: index)
+            }
+            for (index, start) in roundStarts.enumerated() {
+                do {
+                    let values = try results.take(index).get()
+                    try calibration.observe(values)
+                    if shapes.isEmpty {
+                        for (name, tensor) in values { shapes[name] = Array(tensor.shape.dropFirst()) }
+                    }
+                } catch {
+                    throw .calibrationRun(batchStart: start, underlying: error)
                 }
-            } catch {
-                throw .calibrationRun(batchStart: start, underlying: error)
             }
         }
         return CalibratedModel(prepared: prepared, calibration: calibration, sampleShapes: shapes)
@@ -101,5 +120,32 @@ public final class CalibratedModel: @unchecked Sendable {
             value = next
         }
         return indices
+    }
+}
+
+/// The float values of one round of calibration mini-batches, written by
+/// concurrent workers (one slot each) and read after they all finished.
+private final class CalibrationRound: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [Result<[String: Tensor], EngineError>?]
+
+    init(count: Int) {
+        slots = Array(repeating: nil, count: count)
+    }
+
+    func store(_ result: Result<[String: Tensor], EngineError>, at index: Int) {
+        lock.lock()
+        slots[index] = result
+        lock.unlock()
+    }
+
+    /// Returns the result at `index` and frees its slot.
+    func take(_ index: Int) -> Result<[String: Tensor], EngineError> {
+        lock.lock()
+        defer { lock.unlock() }
+        let result = slots[index]
+        slots[index] = nil
+        guard let result else { preconditionFailure("calibration batch \(index) was not run") }
+        return result
     }
 }

@@ -55,4 +55,28 @@ final class FastFloatGemmTests: XCTestCase {
             XCTAssertEqual(error as? GemmError, .bufferSizeMismatch(operand: "A", expected: 4, actual: 5))
         }
     }
+
+    func testPackingPlacesEveryElement() throws {
+        let width = FloatGemm.panelWidth
+        for (depth, columns) in [(1, 1), (3, 31), (17, 32), (40, 33), (129, 70)] {
+            let b = (0..<(depth * columns)).map { Float($0 + 1) }
+            for layout in [GemmWeightLayout.rowMajor, .columnMajor] {
+                let packed = try PackedFloatWeights(b, depth: depth, columnCount: columns, layout: layout)
+                let panels = (columns + width - 1) / width
+                XCTAssertEqual(packed.packed.count, panels * depth * width, "K\(depth) N\(columns) \(layout) size")
+                var mismatches = 0
+                for panel in 0..<panels {
+                    for k in 0..<depth {
+                        for lane in 0..<width {
+                            let n = panel * width + lane
+                            let expected = n < columns
+                                ? b[layout.index(k: k, n: n, depth: depth, columnCount: columns)] : 0
+                            if packed.packed[(panel * depth + k) * width + lane] != expected { mismatches += 1 }
+                        }
+                    }
+                }
+                XCTAssertEqual(mismatches, 0, "K\(depth) N\(columns) \(layout): misplaced packed elements")
+            }
+        }
+    }
 }

@@ -47,4 +47,17 @@ final class ModelCalibrationTests: XCTestCase {
             XCTAssertEqual(error as? CalibrationError, .noValuesObserved(tensor: "r"))
         }
     }
+
+    func testThreadCountLeavesStatisticsUnchanged() throws {
+        let prepared = try GraphPreparation.prepare(SmallCNN.model())
+        let images = SmallCNN.images(count: 70)
+        let sequential = try CalibratedModel.calibrate(prepared: prepared, images: images, batchSize: 8, threadCount: 1)
+        for threads in [2, 3, 16] {
+            let parallel = try CalibratedModel.calibrate(prepared: prepared, images: images, batchSize: 8,
+                                                         threadCount: threads)
+            XCTAssertEqual(parallel.calibration, sequential.calibration, "\(threads) threads")
+            XCTAssertEqual(parallel.calibration.batchCount, 9, "\(threads) threads: 70 images in batches of 8")
+            XCTAssertEqual(parallel.sampleShapes, sequential.sampleShapes, "\(threads) threads")
+        }
+    }
 }
