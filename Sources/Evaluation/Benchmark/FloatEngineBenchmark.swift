@@ -51,7 +51,8 @@ public enum FloatEngineBenchmark {
                 nodeInputs.append(tensor)
             }
             let summary = try Stopwatch.measure(warmup: warmup, repeats: repeats) { () throws(EngineError) in
-                _ = try Operators.execute(node, inputs: nodeInputs, opset: engine.opset)
+                _ = try Operators.execute(node, inputs: nodeInputs, opset: engine.opset,
+                                          options: engine.matrixOptions)
             }
             secondsByNode[node.displayName] = summary.medianSeconds
         }
