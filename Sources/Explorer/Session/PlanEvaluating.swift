@@ -27,12 +27,18 @@ public struct EvaluationOutcome: Sendable, Equatable {
     public var agreement: Double?
     /// Per-layer metrics by layer name; layers in float have none.
     public var layerMetrics: [String: LayerMetrics]
+    /// Whether the predictions were computed ahead of the request, while
+    /// the explorer was idle, rather than for it. They equal a fresh
+    /// evaluation of the same plan either way.
+    public var isPrecomputed: Bool
 
-    public init(samples: Int, top1: Double?, agreement: Double?, layerMetrics: [String: LayerMetrics] = [:]) {
+    public init(samples: Int, top1: Double?, agreement: Double?, layerMetrics: [String: LayerMetrics] = [:],
+                isPrecomputed: Bool = false) {
         self.samples = samples
         self.top1 = top1
         self.agreement = agreement
         self.layerMetrics = layerMetrics
+        self.isPrecomputed = isPrecomputed
     }
 }
 
@@ -51,4 +57,15 @@ public protocol PlanEvaluating: Sendable {
     /// `reference` holds the float model's predictions for agreement, when known.
     func evaluate(_ plan: QuantizationPlan, limit: Int, reference: [Int]?, token: CancellationToken,
                   progress: @escaping @Sendable (Int, Int) -> Void) throws -> (EvaluationOutcome, predictions: [Int])
+
+    /// Evaluates ahead of time the plans one precision toggle away from
+    /// `plan`, so that a later `evaluate` of one of them returns at once.
+    /// Called while the explorer is idle; must return soon after `token` is
+    /// cancelled.
+    func prepareNeighbours(of plan: QuantizationPlan, token: CancellationToken)
+}
+
+extension PlanEvaluating {
+    /// Prepares nothing: every evaluation runs when requested.
+    public func prepareNeighbours(of plan: QuantizationPlan, token: CancellationToken) {}
 }
