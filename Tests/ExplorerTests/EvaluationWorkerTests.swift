@@ -78,7 +78,8 @@ final class EvaluationWorkerTests: XCTestCase {
         let evaluator = RecordingEvaluator()
         let worker = EvaluationWorker(evaluator: evaluator, subsetSize: 10, totalSamples: 100)
         let updates = worker.runSynchronously(job(1, plan: allInt8))
-        XCTAssertTrue(updates.contains { $0.target == .plan && $0.isFull })
+        let planUpdates = updates.filter { $0.target == .plan }
+        XCTAssertTrue(planUpdates.contains { $0.isFull })
         XCTAssertEqual(evaluator.counts.prepared, [])
     }
 }

@@ -20,7 +20,7 @@ struct CacheBoundarySelection: Equatable {
     var bytesPerSample: Int
 
     /// Selects boundaries for units of per-sample cost `unitCosts`, where
-    /// `liveValues[p]` (p from 0 to the unit count) holds the values a run
+    /// `liveValues[p]` (p from 0 to the unit count) contains the values a run
     /// resumed at p needs, without the graph inputs.
     static func select(unitCosts: [Double], liveValues: [Set<ValueKey>], budget: Int,
                        bytesPerSample: (ValueKey) -> Int) -> CacheBoundarySelection {

@@ -1,8 +1,9 @@
 import Quantization
 
 /// Recently compiled programs by plan. Compiling quantizes and packs every
-/// int8 layer's weights, about 10 to 20 ms for the sample CNN, which would
-/// otherwise dominate a toggle answered from stored predictions.
+/// int8 layer's weights: 8 to 18 ms per plan for the sample CNN, measured
+/// on the 2-core benchmark machine under load, which would otherwise
+/// dominate a toggle that returns stored predictions.
 /// The least recently used program goes first when `capacity` is reached.
 struct CompiledPrograms {
     var capacity: Int

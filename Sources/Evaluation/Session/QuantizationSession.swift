@@ -7,13 +7,16 @@ import Quantization
 /// number of plans with results cached between them.
 ///
 /// It owns the prepared model, the calibration statistics, the evaluation
-/// data and the float reference. `evaluate` compiles a plan (cheap: clip
-/// ranges come from stored histograms) and runs it batch by batch. Per
-/// batch it keeps the values of the previous plan at unit boundaries, with
-/// quantized values stored as 8-bit integers, within `cacheBudgetBytes`.
-/// Each batch resumes at the latest boundary before the first unit whose
-/// steps changed, so toggling one layer recomputes only what lies
-/// downstream of it.
+/// data and the float reference. `evaluate` compiles a plan (clip ranges
+/// come from stored histograms, and recent programs are kept) and runs it
+/// batch by batch, one worker per core. Per batch it keeps the values of
+/// the previous plan at the unit boundaries that save the most measured
+/// work per byte, with quantized values stored as 8-bit integers, within
+/// `cacheBudgetBytes`. Each batch resumes at the latest kept boundary
+/// before the first unit whose steps changed, so toggling one layer
+/// recomputes only what lies downstream of it. The predictions of recent
+/// programs are stored too, so returning to a plan runs nothing, and
+/// `speculate(around:token:)` stores those of the plans one toggle away.
 ///
 /// Thread safety: evaluations are serialized by a lock and may run on any
 /// queue; `lastEvaluation` can be read from any thread meanwhile. Poll
@@ -108,7 +111,7 @@ public final class QuantizationSession: @unchecked Sendable {
     /// Evaluates `plan` on the first `limit` samples (all when nil).
     /// `progress` gets (samples done, total) from any thread. A plan whose
     /// predictions are stored, from an earlier or a speculative evaluation,
-    /// is answered from them without running anything.
+    /// returns them without running anything.
     public func evaluate(_ plan: QuantizationPlan, limit: Int? = nil, token: CancellationToken = CancellationToken(),
                          progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> PlanEvaluation {
         evaluationLock.lock()
@@ -118,7 +121,7 @@ public final class QuantizationSession: @unchecked Sendable {
 
     /// Why a plan is evaluated, which decides what the evaluation may reuse and change.
     enum EvaluationPurpose {
-        /// A caller's request: answered from stored predictions when possible,
+        /// A caller's request: returns stored predictions when possible,
         /// keeps its values in the batch cache and becomes `lastEvaluation`.
         case requested
         /// Refills the batch cache with the plan's values, even when its predictions are stored.
@@ -131,7 +134,7 @@ public final class QuantizationSession: @unchecked Sendable {
         var keepsValues: Bool { self != .speculative }
     }
 
-    /// Evaluates `plan`; the caller holds `evaluationLock`.
+    /// Evaluates `plan`. The caller must hold `evaluationLock`.
     func evaluateLocked(_ plan: QuantizationPlan, limit: Int?, purpose: EvaluationPurpose, token: CancellationToken,
                         progress: (@Sendable (Int, Int) -> Void)?) throws -> PlanEvaluation {
         let start = DispatchTime.now()
@@ -230,7 +233,7 @@ public final class QuantizationSession: @unchecked Sendable {
 
     // MARK: Batches
 
-    /// What every batch of one evaluation shares.
+    /// State shared by every batch of one evaluation.
     struct BatchContext {
         var program: ExecutionProgram
         var runtime: MixedRuntime
@@ -326,14 +329,14 @@ public final class QuantizationSession: @unchecked Sendable {
         return try body()
     }
 
-    /// Whether every batch's cached values belong to `program`; the caller
-    /// holds the evaluation lock.
+    /// Checks whether every batch's cached values belong to `program`. The
+    /// caller must hold the evaluation lock.
     func batchCacheHolds(_ program: ExecutionProgram) -> Bool {
         cache.allSatisfy { $0.program?.units == program.units && $0.logits != nil }
     }
 
-    /// Whether the predictions of every sample under `program` are stored;
-    /// the caller holds the evaluation lock.
+    /// Checks whether the predictions of every sample under `program` are
+    /// stored. The caller must hold the evaluation lock.
     func storedPredictionsCover(_ program: ExecutionProgram) -> Bool {
         stored.contains(program, samples: data.count)
     }

@@ -1,7 +1,7 @@
 import Dispatch
 import Quantization
 
-/// What one round of speculative evaluation did.
+/// Counts and duration of one round of speculative evaluation.
 public struct SpeculationSummary: Sendable, Equatable {
     /// Plans evaluated on every sample and stored.
     public var evaluated: Int
@@ -44,7 +44,7 @@ extension QuantizationSession {
     /// once: `toggleNeighbours(of: plan)` in their order.
     ///
     /// First it refills the batch cache with `plan`'s values when the cache
-    /// holds another plan's (after `plan` was answered from stored
+    /// contains another plan's (after `plan` was returned from stored
     /// predictions, say), so that speculation and later toggles resume
     /// from `plan`. Speculative evaluations leave the batch cache and
     /// `lastEvaluation` as they are. Each plan takes the evaluation lock on
@@ -79,7 +79,7 @@ extension QuantizationSession {
         return finish(cancelled: token.isCancelled)
     }
 
-    /// Evaluates `plan` into the batch cache unless every batch holds its values.
+    /// Evaluates `plan` into the batch cache unless every batch contains its values.
     private func refillCache(for plan: QuantizationPlan, token: CancellationToken) throws {
         try withEvaluationLock {
             let program = try self.program(for: plan)
@@ -88,7 +88,7 @@ extension QuantizationSession {
         }
     }
 
-    /// Evaluates `plan` on every sample and stores its predictions; returns
+    /// Evaluates `plan` on every sample and stores its predictions. Returns
     /// false when they were stored already.
     private func storeSpeculatively(_ plan: QuantizationPlan, token: CancellationToken) throws -> Bool {
         try withEvaluationLock {

@@ -4,7 +4,7 @@ import Quantization
 /// or choosing one that was evaluated speculatively, runs nothing.
 ///
 /// Entries are matched on the compiled program's units, which fix every
-/// computed value, so a stored answer equals a fresh evaluation of the same
+/// computed value, so stored predictions equal a fresh evaluation of the same
 /// plan. The least recently used entry goes first when `capacity` is
 /// reached; one entry of 10,000 samples takes about 80 KB.
 struct StoredPredictions {
@@ -32,7 +32,7 @@ struct StoredPredictions {
         return Array(entry.predictions.prefix(samples))
     }
 
-    /// Whether the predictions of `samples` samples under `program` are stored.
+    /// Checks whether the predictions of `samples` samples under `program` are stored.
     func contains(_ program: ExecutionProgram, samples: Int) -> Bool {
         entries.contains { $0.units == program.units && $0.predictions.count >= samples }
     }

@@ -9,7 +9,7 @@ import Quantization
 /// Each target runs twice: on the first `subsetSize` samples for a quick
 /// answer, then on the whole set. The float model is evaluated once and its
 /// predictions are the reference for agreement. When a job has finished,
-/// the worker asks the evaluator to prepare the plans one toggle away
+/// the worker calls the evaluator to prepare the plans one toggle away
 /// (`PlanEvaluating.prepareNeighbours`) under the same token, so the next
 /// submitted job cancels that preparation.
 public final class EvaluationWorker: @unchecked Sendable {

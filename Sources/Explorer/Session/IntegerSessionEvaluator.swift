@@ -69,7 +69,7 @@ public final class IntegerSessionEvaluator: PlanEvaluating, @unchecked Sendable 
         }
     }
 
-    /// The session runs int8 layers on the integer kernels only.
+    /// Returns `plan` in integer mode, the only mode the explorer's session runs.
     private static func integerPlan(_ plan: QuantizationPlan) -> QuantizationPlan {
         var integerPlan = plan
         integerPlan.mode = .integer

@@ -86,7 +86,7 @@ final class SessionSpeculationTests: XCTestCase {
         let plan = toggled("conv1")
         _ = try session.evaluate(plan)
         _ = try session.evaluate(allInt8)
-        // Answered from stored predictions: the batch cache still holds the all-int8 values.
+        // Returned from stored predictions, so the batch cache still contains the all-int8 values.
         XCTAssertTrue(try session.evaluate(plan).reusedStoredPredictions)
         _ = session.speculate(around: plan)
         session.clearStoredPredictions()
