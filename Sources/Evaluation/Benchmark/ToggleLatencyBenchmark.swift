@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import QuantCore
 import Quantization
 
@@ -46,6 +47,8 @@ public struct ToggleLatency: Sendable, Equatable, Codable {
     public var toggles: [Toggle]
     /// Seconds of the speculation round before the warm toggles.
     public var speculationSeconds: Double?
+    /// Seconds a cancelled speculation round takes to return.
+    public var speculationCancelSeconds: Double?
 
     public var worstSubsetSeconds: Double { toggles.map(\.subsetSeconds).max() ?? 0 }
     public var worstFullSeconds: Double { toggles.map(\.fullSeconds).max() ?? 0 }
@@ -95,9 +98,29 @@ public struct ToggleLatency: Sendable, Equatable, Codable {
             toggles[index].warmFullSeconds = warm.full
             _ = try session.evaluate(allInt8)
         }
-        return ToggleLatency(samples: data.count, subset: min(subset, data.count), setupSeconds: setupSeconds,
-                             firstEvaluationSeconds: firstSeconds, toggles: toggles,
-                             speculationSeconds: speculation.seconds)
+        var latency = ToggleLatency(samples: data.count, subset: min(subset, data.count), setupSeconds: setupSeconds,
+                                    firstEvaluationSeconds: firstSeconds, toggles: toggles,
+                                    speculationSeconds: speculation.seconds)
+        latency.speculationCancelSeconds = measureCancellation(session: session, around: allInt8)
+        return latency
+    }
+
+    /// Returns the seconds from cancelling a speculation round, 50 ms after
+    /// it started with nothing stored, to its return: how long a key press
+    /// waits for the speculation it interrupts.
+    private static func measureCancellation(session: QuantizationSession, around plan: QuantizationPlan) -> Double {
+        session.clearStoredPredictions()
+        let token = CancellationToken()
+        let returned = DispatchSemaphore(value: 0)
+        DispatchQueue.global(qos: .userInitiated).async {
+            _ = session.speculate(around: plan, token: token)
+            returned.signal()
+        }
+        Thread.sleep(forTimeInterval: 0.05)
+        let start = DispatchTime.now().uptimeNanoseconds
+        token.cancel()
+        returned.wait()
+        return seconds(since: start)
     }
 
     /// Times `plan` with `layer` switched to float, from the toggle to the
@@ -133,6 +156,7 @@ public struct ToggleLatency: Sendable, Equatable, Codable {
         case worstSubsetSeconds = "worst_subset_seconds"
         case worstFullSeconds = "worst_full_seconds"
         case speculationSeconds = "speculation_seconds"
+        case speculationCancelSeconds = "speculation_cancel_seconds"
         case worstWarmSubsetSeconds = "worst_warm_subset_seconds"
         case worstWarmFullSeconds = "worst_warm_full_seconds"
     }
@@ -147,6 +171,7 @@ public struct ToggleLatency: Sendable, Equatable, Codable {
         try container.encode(worstSubsetSeconds, forKey: .worstSubsetSeconds)
         try container.encode(worstFullSeconds, forKey: .worstFullSeconds)
         try container.encodeIfPresent(speculationSeconds, forKey: .speculationSeconds)
+        try container.encodeIfPresent(speculationCancelSeconds, forKey: .speculationCancelSeconds)
         try container.encodeIfPresent(worstWarmSubsetSeconds, forKey: .worstWarmSubsetSeconds)
         try container.encodeIfPresent(worstWarmFullSeconds, forKey: .worstWarmFullSeconds)
     }
@@ -159,5 +184,6 @@ public struct ToggleLatency: Sendable, Equatable, Codable {
         firstEvaluationSeconds = try container.decode(Double.self, forKey: .firstEvaluationSeconds)
         toggles = try container.decode([Toggle].self, forKey: .toggles)
         speculationSeconds = try container.decodeIfPresent(Double.self, forKey: .speculationSeconds)
+        speculationCancelSeconds = try container.decodeIfPresent(Double.self, forKey: .speculationCancelSeconds)
     }
 }

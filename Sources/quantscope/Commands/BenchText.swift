@@ -127,6 +127,9 @@ enum BenchText {
         if let subset = latency.worstWarmSubsetSeconds, let full = latency.worstWarmFullSeconds {
             lines.append(String(format: "  worst warm: subset %.1f ms, full %.1f ms", subset * 1000, full * 1000))
         }
+        if let cancel = latency.speculationCancelSeconds {
+            lines.append(String(format: "  a cancelled speculation round returned %.1f ms after the cancel", cancel * 1000))
+        }
         return lines
     }
 
