@@ -147,7 +147,7 @@ extension ExplorerScreen {
                 }
                 var samples = status.isFull ? "full \(result.samples)"
                     : "subset \(result.samples)/\(context.evaluationData.count)"
-                if result.isPrecomputed { samples += " precomputed" }
+                if result.isCached { samples += " cached" }
                 x = grid.write(samples + "  ", x: x, y: row.y, role: .dim, clip: row)
             }
             let rest = Rect(x: x, y: row.y, width: row.maxX - x, height: 1)

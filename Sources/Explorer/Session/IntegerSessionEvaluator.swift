@@ -48,7 +48,7 @@ public final class IntegerSessionEvaluator: PlanEvaluating, @unchecked Sendable 
         let metrics = try layerMetrics(integerPlan, session: session, token: token)
         let outcome = EvaluationOutcome(samples: evaluation.samples, top1: evaluation.top1,
                                         agreement: evaluation.agreement, layerMetrics: metrics,
-                                        isPrecomputed: evaluation.reusedStoredPredictions)
+                                        isCached: evaluation.reusedStoredPredictions)
         return (outcome, evaluation.predictions)
     }
 

@@ -27,18 +27,18 @@ public struct EvaluationOutcome: Sendable, Equatable {
     public var agreement: Double?
     /// Per-layer metrics by layer name; layers in float have none.
     public var layerMetrics: [String: LayerMetrics]
-    /// Whether the predictions were computed ahead of the request, while
-    /// the explorer was idle, rather than for it. They equal a fresh
-    /// evaluation of the same plan either way.
-    public var isPrecomputed: Bool
+    /// Whether the predictions are stored ones, from an earlier or a
+    /// speculative evaluation of the same plan, so nothing ran for this
+    /// request. They equal a fresh evaluation of the plan either way.
+    public var isCached: Bool
 
     public init(samples: Int, top1: Double?, agreement: Double?, layerMetrics: [String: LayerMetrics] = [:],
-                isPrecomputed: Bool = false) {
+                isCached: Bool = false) {
         self.samples = samples
         self.top1 = top1
         self.agreement = agreement
         self.layerMetrics = layerMetrics
-        self.isPrecomputed = isPrecomputed
+        self.isCached = isCached
     }
 }
 
