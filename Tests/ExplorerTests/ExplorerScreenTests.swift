@@ -161,6 +161,20 @@ final class ExplorerScreenTests: XCTestCase {
         XCTAssertTrue(text.contains("fc1"), text)
     }
 
+    func testCachedResultIsLabelled() throws {
+        for isCached in [false, true] {
+            var screen = try makeScreen()
+            guard case .evaluate(let job) = screen.evaluationRequest() else { return XCTFail("no evaluation request") }
+            let outcome = EvaluationOutcome(samples: 300, top1: 0.9, agreement: 1, isCached: isCached)
+            _ = screen.apply(EvaluationUpdate(generation: job.generation, target: .plan, phase: .finished,
+                                              result: outcome, isFull: true))
+            let text = ScreenHost(screen: screen, size: Size(width: 100, height: 30), glyphs: .ascii)
+                .render().renderPlainText()
+            XCTAssertTrue(text.contains("full 300"), text)
+            XCTAssertEqual(text.contains("full 300 cached"), isCached, text)
+        }
+    }
+
     func testSavePathNeverReplacesFile() {
         let existing: Set<String> = ["/m/model.plan.json", "/m/model.plan-2.json"]
         XCTAssertEqual(PlanSaveLocation.freePath(modelPath: "/m/model.onnx", fileExists: { _ in false }),

@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import QuantCore
 import Quantization
 
@@ -10,18 +11,30 @@ import Quantization
 /// that one layer in float is evaluated on the first `subset` samples and
 /// then on all of them (`evaluateSubsetThenFull`). Both times run from the
 /// toggle, so `fullSeconds` includes `subsetSeconds`.
+///
+/// Cold figures (`subsetSeconds`, `fullSeconds`) come from a session with
+/// no stored predictions, so every toggle runs from the cached boundaries.
+/// Warm figures come after one round of speculation around the all-int8
+/// plan (`QuantizationSession.speculate`, `speculationSeconds` long) has
+/// stored the predictions of every toggle, as the explorer does while the
+/// user is idle.
 public struct ToggleLatency: Sendable, Equatable, Codable {
     public struct Toggle: Sendable, Equatable, Codable {
         public var layer: String
         public var subsetSeconds: Double
         public var fullSeconds: Double
         public var top1: Double?
+        /// The same toggle after speculation stored its predictions.
+        public var warmSubsetSeconds: Double?
+        public var warmFullSeconds: Double?
 
         enum CodingKeys: String, CodingKey {
             case layer
             case subsetSeconds = "subset_seconds"
             case fullSeconds = "full_seconds"
             case top1
+            case warmSubsetSeconds = "warm_subset_seconds"
+            case warmFullSeconds = "warm_full_seconds"
         }
     }
 
@@ -32,16 +45,26 @@ public struct ToggleLatency: Sendable, Equatable, Codable {
     /// Seconds of the first all-int8 evaluation, which fills the cache.
     public var firstEvaluationSeconds: Double
     public var toggles: [Toggle]
+    /// Seconds of the speculation round before the warm toggles.
+    public var speculationSeconds: Double?
+    /// Seconds a cancelled speculation round takes to return.
+    public var speculationCancelSeconds: Double?
 
     public var worstSubsetSeconds: Double { toggles.map(\.subsetSeconds).max() ?? 0 }
     public var worstFullSeconds: Double { toggles.map(\.fullSeconds).max() ?? 0 }
 
-    public init(samples: Int, subset: Int, setupSeconds: Double, firstEvaluationSeconds: Double, toggles: [Toggle]) {
+    /// The worst toggle after speculation, when measured.
+    public var worstWarmSubsetSeconds: Double? { toggles.compactMap(\.warmSubsetSeconds).max() }
+    public var worstWarmFullSeconds: Double? { toggles.compactMap(\.warmFullSeconds).max() }
+
+    public init(samples: Int, subset: Int, setupSeconds: Double, firstEvaluationSeconds: Double, toggles: [Toggle],
+                speculationSeconds: Double? = nil) {
         self.samples = samples
         self.subset = subset
         self.setupSeconds = setupSeconds
         self.firstEvaluationSeconds = firstEvaluationSeconds
         self.toggles = toggles
+        self.speculationSeconds = speculationSeconds
     }
 
     /// Builds a session on `model`, `data` and `calibrationImages` and times
@@ -59,28 +82,67 @@ public struct ToggleLatency: Sendable, Equatable, Codable {
 
         var toggles: [Toggle] = []
         for layer in session.layerNames {
-            var plan = allInt8
-            plan.set(LayerQuantization(precision: .float), for: layer)
-            let start = DispatchTime.now().uptimeNanoseconds
-            var subsetSeconds: Double?
-            var fullSeconds = 0.0
-            var top1: Double?
-            try session.evaluateSubsetThenFull(plan, subset: subset) { evaluation in
-                let elapsed = seconds(since: start)
-                if evaluation.samples < data.count && subsetSeconds == nil {
-                    subsetSeconds = elapsed
-                } else {
-                    fullSeconds = elapsed
-                    top1 = evaluation.top1
-                }
-            }
-            toggles.append(Toggle(layer: layer, subsetSeconds: subsetSeconds ?? fullSeconds, fullSeconds: fullSeconds,
-                                  top1: top1))
+            // Cold: nothing stored, so the toggle runs from the cached boundaries.
+            session.clearStoredPredictions()
+            let cold = try time(toggling: layer, from: allInt8, session: session, subset: subset)
+            toggles.append(Toggle(layer: layer, subsetSeconds: cold.subset, fullSeconds: cold.full, top1: cold.top1))
             // Return to the all-int8 plan, so every toggle starts from the same cache state.
+            session.clearStoredPredictions()
             _ = try session.evaluate(allInt8)
         }
-        return ToggleLatency(samples: data.count, subset: min(subset, data.count), setupSeconds: setupSeconds,
-                             firstEvaluationSeconds: firstSeconds, toggles: toggles)
+
+        let speculation = session.speculate(around: allInt8)
+        for index in toggles.indices {
+            let warm = try time(toggling: toggles[index].layer, from: allInt8, session: session, subset: subset)
+            toggles[index].warmSubsetSeconds = warm.subset
+            toggles[index].warmFullSeconds = warm.full
+            _ = try session.evaluate(allInt8)
+        }
+        var latency = ToggleLatency(samples: data.count, subset: min(subset, data.count), setupSeconds: setupSeconds,
+                                    firstEvaluationSeconds: firstSeconds, toggles: toggles,
+                                    speculationSeconds: speculation.seconds)
+        latency.speculationCancelSeconds = measureCancellation(session: session, around: allInt8)
+        return latency
+    }
+
+    /// Returns the seconds from cancelling a speculation round, 50 ms after
+    /// it started with nothing stored, to its return: how long a key press
+    /// waits for the speculation it interrupts.
+    private static func measureCancellation(session: QuantizationSession, around plan: QuantizationPlan) -> Double {
+        session.clearStoredPredictions()
+        let token = CancellationToken()
+        let returned = DispatchSemaphore(value: 0)
+        DispatchQueue.global(qos: .userInitiated).async {
+            _ = session.speculate(around: plan, token: token)
+            returned.signal()
+        }
+        Thread.sleep(forTimeInterval: 0.05)
+        let start = DispatchTime.now().uptimeNanoseconds
+        token.cancel()
+        returned.wait()
+        return seconds(since: start)
+    }
+
+    /// Times `plan` with `layer` switched to float, from the toggle to the
+    /// subset result and to the full result.
+    private static func time(toggling layer: String, from plan: QuantizationPlan, session: QuantizationSession,
+                             subset: Int) throws -> (subset: Double, full: Double, top1: Double?) {
+        var toggled = plan
+        toggled.set(LayerQuantization(precision: .float), for: layer)
+        let start = DispatchTime.now().uptimeNanoseconds
+        var subsetSeconds: Double?
+        var fullSeconds = 0.0
+        var top1: Double?
+        try session.evaluateSubsetThenFull(toggled, subset: subset) { evaluation in
+            let elapsed = seconds(since: start)
+            if evaluation.samples < session.data.count && subsetSeconds == nil {
+                subsetSeconds = elapsed
+            } else {
+                fullSeconds = elapsed
+                top1 = evaluation.top1
+            }
+        }
+        return (subsetSeconds ?? fullSeconds, fullSeconds, top1)
     }
 
     private static func seconds(since start: UInt64) -> Double {
@@ -93,6 +155,10 @@ public struct ToggleLatency: Sendable, Equatable, Codable {
         case firstEvaluationSeconds = "first_evaluation_seconds"
         case worstSubsetSeconds = "worst_subset_seconds"
         case worstFullSeconds = "worst_full_seconds"
+        case speculationSeconds = "speculation_seconds"
+        case speculationCancelSeconds = "speculation_cancel_seconds"
+        case worstWarmSubsetSeconds = "worst_warm_subset_seconds"
+        case worstWarmFullSeconds = "worst_warm_full_seconds"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -104,6 +170,10 @@ public struct ToggleLatency: Sendable, Equatable, Codable {
         try container.encode(toggles, forKey: .toggles)
         try container.encode(worstSubsetSeconds, forKey: .worstSubsetSeconds)
         try container.encode(worstFullSeconds, forKey: .worstFullSeconds)
+        try container.encodeIfPresent(speculationSeconds, forKey: .speculationSeconds)
+        try container.encodeIfPresent(speculationCancelSeconds, forKey: .speculationCancelSeconds)
+        try container.encodeIfPresent(worstWarmSubsetSeconds, forKey: .worstWarmSubsetSeconds)
+        try container.encodeIfPresent(worstWarmFullSeconds, forKey: .worstWarmFullSeconds)
     }
 
     public init(from decoder: any Decoder) throws {
@@ -113,5 +183,7 @@ public struct ToggleLatency: Sendable, Equatable, Codable {
         setupSeconds = try container.decode(Double.self, forKey: .setupSeconds)
         firstEvaluationSeconds = try container.decode(Double.self, forKey: .firstEvaluationSeconds)
         toggles = try container.decode([Toggle].self, forKey: .toggles)
+        speculationSeconds = try container.decodeIfPresent(Double.self, forKey: .speculationSeconds)
+        speculationCancelSeconds = try container.decodeIfPresent(Double.self, forKey: .speculationCancelSeconds)
     }
 }

@@ -18,6 +18,9 @@ public struct PlanEvaluation: Sendable {
     /// Units run per batch, summed, against units in the program times batches:
     /// how much work the cache saved (1 means everything was recomputed).
     public var recomputedFraction: Double
+    /// Whether the predictions were stored ones, from an earlier or a
+    /// speculative evaluation of the same program, so nothing ran.
+    public var reusedStoredPredictions = false
     /// Parameters chosen per layer.
     public var layers: [LayerReport]
     /// int8 requests that run in float, with the reason.

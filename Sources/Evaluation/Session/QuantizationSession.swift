@@ -7,13 +7,16 @@ import Quantization
 /// number of plans with results cached between them.
 ///
 /// It owns the prepared model, the calibration statistics, the evaluation
-/// data and the float reference. `evaluate` compiles a plan (cheap: clip
-/// ranges come from stored histograms) and runs it batch by batch. Per
-/// batch it keeps the values of the previous plan at unit boundaries, with
-/// quantized values stored as 8-bit integers, within `cacheBudgetBytes`.
-/// Each batch resumes at the latest boundary before the first unit whose
-/// steps changed, so toggling one layer recomputes only what lies
-/// downstream of it.
+/// data and the float reference. `evaluate` compiles a plan (clip ranges
+/// come from stored histograms, and recent programs are kept) and runs it
+/// batch by batch, one worker per core. Per batch it keeps the values of
+/// the previous plan at the unit boundaries that save the most measured
+/// work per byte, with quantized values stored as 8-bit integers, within
+/// `cacheBudgetBytes`. Each batch resumes at the latest kept boundary
+/// before the first unit whose steps changed, so toggling one layer
+/// recomputes only what lies downstream of it. The predictions of recent
+/// programs are stored too, so returning to a plan runs nothing, and
+/// `speculate(around:token:)` stores those of the plans one toggle away.
 ///
 /// Thread safety: evaluations are serialized by a lock and may run on any
 /// queue; `lastEvaluation` can be read from any thread meanwhile. Poll
@@ -34,6 +37,11 @@ public final class QuantizationSession: @unchecked Sendable {
     private let resultLock = NSLock()
     private var last: PlanEvaluation?
     private var cache: [BatchCache]
+    /// Predictions of recent programs; guarded by `evaluationLock`.
+    private var stored = StoredPredictions(capacity: 64)
+    private let unitCosts = UnitCostMeter()
+    private let programLock = NSLock()
+    private var programs = CompiledPrograms(capacity: 24)
 
     public var prepared: PreparedModel { calibrated.prepared }
     public var layerNames: [String] { calibrated.layerNames }
@@ -42,7 +50,7 @@ public final class QuantizationSession: @unchecked Sendable {
     /// computes the float reference on `data` (activations of the first
     /// `referenceSamples` samples are kept for per-layer error).
     public init(model: Model, data: LabeledImages, calibrationImages: Tensor, referenceSamples: Int = 256,
-                batchSize: Int = 250, cacheBudgetBytes: Int = 256 << 20,
+                batchSize: Int = 125, cacheBudgetBytes: Int = 256 << 20,
                 token: CancellationToken = CancellationToken()) throws {
         let prepared = try GraphPreparation.prepare(model)
         guard let input = prepared.model.graph.runtimeInputs.first?.name,
@@ -66,7 +74,7 @@ public final class QuantizationSession: @unchecked Sendable {
     /// calibration statistics earlier does not calibrate twice, and computes
     /// the float reference on `data`.
     public init(model: Model, calibrated: CalibratedModel, data: LabeledImages, referenceSamples: Int = 256,
-                batchSize: Int = 250, cacheBudgetBytes: Int = 256 << 20,
+                batchSize: Int = 125, cacheBudgetBytes: Int = 256 << 20,
                 token: CancellationToken = CancellationToken()) throws {
         let prepared = calibrated.prepared
         guard let input = prepared.model.graph.runtimeInputs.first?.name,
@@ -92,24 +100,59 @@ public final class QuantizationSession: @unchecked Sendable {
         return last
     }
 
-    /// Compiles `plan` without evaluating it (for showing parameters).
+    /// Compiles `plan` without evaluating it (for showing parameters). The
+    /// session keeps the programs of recent plans, so asking again is cheap.
     public func program(for plan: QuantizationPlan) throws -> ExecutionProgram {
-        try calibrated.program(for: plan)
+        programLock.lock()
+        defer { programLock.unlock() }
+        return try programs.program(for: plan) { try calibrated.program(for: $0) }
     }
 
     /// Evaluates `plan` on the first `limit` samples (all when nil).
-    /// `progress` gets (samples done, total) from any thread.
+    /// `progress` gets (samples done, total) from any thread. A plan whose
+    /// predictions are stored, from an earlier or a speculative evaluation,
+    /// returns them without running anything.
     public func evaluate(_ plan: QuantizationPlan, limit: Int? = nil, token: CancellationToken = CancellationToken(),
                          progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> PlanEvaluation {
         evaluationLock.lock()
         defer { evaluationLock.unlock() }
+        return try evaluateLocked(plan, limit: limit, purpose: .requested, token: token, progress: progress)
+    }
+
+    /// Why a plan is evaluated, which decides what the evaluation may reuse and change.
+    enum EvaluationPurpose {
+        /// A caller's request: returns stored predictions when possible,
+        /// keeps its values in the batch cache and becomes `lastEvaluation`.
+        case requested
+        /// Refills the batch cache with the plan's values, even when its predictions are stored.
+        case refillingCache
+        /// Evaluates a plan the user may choose next: stores its predictions
+        /// only, so the batch cache keeps the values of the last requested plan.
+        case speculative
+
+        var reusesStoredPredictions: Bool { self == .requested }
+        var keepsValues: Bool { self != .speculative }
+    }
+
+    /// Evaluates `plan`. The caller must hold `evaluationLock`.
+    func evaluateLocked(_ plan: QuantizationPlan, limit: Int?, purpose: EvaluationPurpose, token: CancellationToken,
+                        progress: (@Sendable (Int, Int) -> Void)?) throws -> PlanEvaluation {
         let start = DispatchTime.now()
-        let program = try calibrated.program(for: plan)
+        let program = try self.program(for: plan)
         let total = min(limit ?? data.count, data.count)
         guard total > 0 else { throw EvaluationError.emptyDataSet(source: data.source) }
+        if token.isCancelled { throw EvaluationError.cancelled }
         let batches = (total + batchSize - 1) / batchSize
-        let retained = retainedKeys(program)
-        let live = (0...program.units.count).map { program.liveValues(at: $0) }
+
+        if purpose.reusesStoredPredictions, let predictions = stored.predictions(of: program, samples: total) {
+            progress?(total, total)
+            let evaluation = makeEvaluation(plan, program: program, predictions: predictions, start: start,
+                                            recomputedFraction: 0, reusedStoredPredictions: true)
+            record(evaluation)
+            return evaluation
+        }
+
+        let live = (0...program.units.count).map { program.liveValues(at: $0).subtracting(graphInputKeys) }
         let runtime = MixedRuntime(program: program)
         let slots = ResultSlots<(Int, [Int])>(count: batches)
         let unitsRun = ResultSlots<Int>(count: batches)
@@ -119,6 +162,10 @@ public final class QuantizationSession: @unchecked Sendable {
         // cache never holds two plans' values at once.
         let entries = CacheAccess(cache)
         cache = []
+        // Chosen once, so that every batch keeps the same boundaries.
+        let retained = retainedKeys(program, live: live)
+        let context = BatchContext(program: program, runtime: runtime, live: live, retained: retained,
+                                   entries: entries, keepsValues: purpose.keepsValues, token: token)
 
         let workers = min(ProcessInfo.processInfo.activeProcessorCount, batches)
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
@@ -126,9 +173,7 @@ public final class QuantizationSession: @unchecked Sendable {
             while index < batches, !token.isCancelled, !slots.hasFailed {
                 let range = (index * batchSize)..<min((index + 1) * batchSize, data.count)
                 do {
-                    let (predictions, ran) = try evaluateBatch(index, range: range, program: program, runtime: runtime,
-                                                              live: live, retained: retained, entries: entries,
-                                                              token: token)
+                    let (predictions, ran) = try evaluateBatch(index, range: range, context: context)
                     slots.store((index, predictions), at: index)
                     unitsRun.store(ran, at: index)
                     progress?(min(counter.add(range.count), total), total)
@@ -143,22 +188,36 @@ public final class QuantizationSession: @unchecked Sendable {
         if let failure = slots.failure { throw failure }
 
         let predictions = Array(slots.values.sorted { $0.0 < $1.0 }.flatMap(\.1).prefix(total))
+        stored.store(predictions, of: program)
+        let recomputed = Double(unitsRun.values.reduce(0, +)) / Double(max(1, batches * program.units.count))
+        let evaluation = makeEvaluation(plan, program: program, predictions: predictions, start: start,
+                                        recomputedFraction: recomputed, reusedStoredPredictions: false)
+        if purpose != .speculative { record(evaluation) }
+        return evaluation
+    }
+
+    private func makeEvaluation(_ plan: QuantizationPlan, program: ExecutionProgram, predictions: [Int],
+                                start: DispatchTime, recomputedFraction: Double,
+                                reusedStoredPredictions: Bool) -> PlanEvaluation {
+        let total = predictions.count
         let floatPredictions = Array(reference.predictions.prefix(total))
         let labels = data.labels.map { Array($0.prefix(total)) }
         let flipped = predictions.indices.filter { predictions[$0] != floatPredictions[$0] }
-        let evaluation = PlanEvaluation(
+        return PlanEvaluation(
             plan: plan, samples: total,
             top1: labels.map { Metrics.matchingFraction(predictions, $0) },
             floatTop1: labels.map { Metrics.matchingFraction(floatPredictions, $0) },
             agreement: Metrics.matchingFraction(predictions, floatPredictions),
             predictions: predictions, flippedSamples: flipped,
             seconds: Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9,
-            recomputedFraction: Double(unitsRun.values.reduce(0, +)) / Double(max(1, batches * program.units.count)),
+            recomputedFraction: recomputedFraction, reusedStoredPredictions: reusedStoredPredictions,
             layers: program.layers, fallbacks: program.fallbacks)
+    }
+
+    private func record(_ evaluation: PlanEvaluation) {
         resultLock.lock()
         last = evaluation
         resultLock.unlock()
-        return evaluation
     }
 
     /// Evaluates `plan` on the first `subset` samples, reports it, then on
@@ -174,49 +233,73 @@ public final class QuantizationSession: @unchecked Sendable {
 
     // MARK: Batches
 
+    /// State shared by every batch of one evaluation.
+    struct BatchContext {
+        var program: ExecutionProgram
+        var runtime: MixedRuntime
+        /// Values live at each unit boundary, without the graph inputs.
+        var live: [Set<ValueKey>]
+        /// Values each batch keeps in the cache.
+        var retained: Set<ValueKey>
+        var entries: CacheAccess
+        var keepsValues: Bool
+        var token: CancellationToken
+    }
+
     /// Runs one batch from the latest usable cached boundary and returns its
-    /// predictions and the number of units run.
-    private func evaluateBatch(_ index: Int, range: Range<Int>, program: ExecutionProgram, runtime: MixedRuntime,
-                               live: [Set<ValueKey>], retained: Set<ValueKey>, entries: CacheAccess,
-                               token: CancellationToken) throws -> ([Int], Int) {
-        let entry = entries[index]
+    /// predictions and the number of units run. Each unit is timed, for
+    /// choosing the boundaries to keep.
+    private func evaluateBatch(_ index: Int, range: Range<Int>,
+                               context: BatchContext) throws -> ([Int], Int) {
+        let program = context.program
+        let entry = context.entries[index]
         var resume = 0
         if let previous = entry.program, entry.samples == range.count {
             let changed = program.firstDifference(from: previous)
             if changed == program.units.count, let logits = entry.logits {
                 return (try Metrics.argmax(logits), 0)
             }
-            resume = (0...changed).last { position in live[position].allSatisfy { entry.store.contains($0) } } ?? 0
+            resume = (0...changed).last { position in
+                context.live[position].allSatisfy { entry.store.contains($0) }
+            } ?? 0
         }
         var store = resume > 0 ? entry.store : ValueStore()
         store.float[inputName] = data.batch(range)
-        try runtime.run(&store, units: resume..<program.units.count, isCancelled: { token.isCancelled })
+        for position in resume..<program.units.count {
+            if context.token.isCancelled { throw EvaluationError.cancelled }
+            let unitStart = DispatchTime.now().uptimeNanoseconds
+            try context.runtime.execute(program.units[position], store: &store)
+            let elapsed = Double(DispatchTime.now().uptimeNanoseconds - unitStart) / 1e9
+            unitCosts.record(position: position, seconds: elapsed, samples: range.count)
+        }
         guard let logits = store.float[outputName] else {
             throw EvaluationError.outputShape(expected: "graph output \(outputName)", actual: [])
         }
-        entries[index] = BatchCache(program: program, store: store.keeping(retained), logits: logits,
-                                    samples: range.count)
+        if context.keepsValues {
+            context.entries[index] = BatchCache(program: program, store: store.keeping(context.retained),
+                                                logits: logits, samples: range.count)
+        }
         return (try Metrics.argmax(logits), program.units.count - resume)
     }
 
-    /// Keys kept between evaluations: the values live at the latest unit
-    /// boundaries whose cost, per sample, fits `cacheBudgetBytes / samples`.
-    /// Later boundaries come first: their tensors are usually smaller and
-    /// they save the most work for changes deep in the network.
+    /// Keys kept between evaluations: the values at the unit boundaries
+    /// that save the most work per byte, within `cacheBudgetBytes / samples`
+    /// bytes per sample (`CacheBoundarySelection`). Work is the unit times
+    /// measured in earlier evaluations; before the first one, every unit
+    /// counts the same.
     func retainedKeys(_ program: ExecutionProgram) -> Set<ValueKey> {
-        let budget = cacheBudgetBytes / max(1, data.count)
-        var selected = Set<ValueKey>()
-        var used = 0
-        for position in stride(from: program.units.count - 1, through: 1, by: -1) {
-            let needed = program.liveValues(at: position).subtracting(selected).filter { $0 != .float(inputName) }
-            let cost = needed.reduce(0) { $0 + bytesPerSample($1) }
-            if used + cost <= budget {
-                selected.formUnion(needed)
-                used += cost
-            }
-        }
-        return selected
+        retainedKeys(program, live: (0...program.units.count).map {
+            program.liveValues(at: $0).subtracting(graphInputKeys)
+        })
     }
+
+    private func retainedKeys(_ program: ExecutionProgram, live: [Set<ValueKey>]) -> Set<ValueKey> {
+        CacheBoundarySelection.select(unitCosts: unitCosts.costs(unitCount: program.units.count), liveValues: live,
+                                      budget: cacheBudgetBytes / max(1, data.count),
+                                      bytesPerSample: bytesPerSample).keys
+    }
+
+    private var graphInputKeys: Set<ValueKey> { [.float(inputName)] }
 
     /// Bytes one sample of `key` takes: 4 per float element, 1 per integer element.
     private func bytesPerSample(_ key: ValueKey) -> Int {
@@ -239,10 +322,38 @@ public final class QuantizationSession: @unchecked Sendable {
         }
     }
 
-    /// Drops every cached value.
+    /// Runs `body` while holding the evaluation lock.
+    func withEvaluationLock<Result>(_ body: () throws -> Result) rethrows -> Result {
+        evaluationLock.lock()
+        defer { evaluationLock.unlock() }
+        return try body()
+    }
+
+    /// Checks whether every batch's cached values belong to `program`. The
+    /// caller must hold the evaluation lock.
+    func batchCacheHolds(_ program: ExecutionProgram) -> Bool {
+        cache.allSatisfy { $0.program?.units == program.units && $0.logits != nil }
+    }
+
+    /// Checks whether the predictions of every sample under `program` are
+    /// stored. The caller must hold the evaluation lock.
+    func storedPredictionsCover(_ program: ExecutionProgram) -> Bool {
+        stored.contains(program, samples: data.count)
+    }
+
+    /// Drops every cached value and every stored prediction.
     public func clearCache() {
         evaluationLock.lock()
         cache = Array(repeating: BatchCache(), count: cache.count)
+        stored.removeAll()
+        evaluationLock.unlock()
+    }
+
+    /// Drops the stored predictions but keeps the cached values, so the
+    /// next evaluation of any plan runs from the cached boundaries.
+    public func clearStoredPredictions() {
+        evaluationLock.lock()
+        stored.removeAll()
         evaluationLock.unlock()
     }
 }

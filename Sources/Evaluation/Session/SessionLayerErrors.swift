@@ -11,7 +11,7 @@ extension QuantizationSession {
                             token: CancellationToken = CancellationToken()) throws -> [LayerError] {
         let samples = reference.activationSamples
         guard samples > 0 else { return [] }
-        let program = try calibrated.program(for: plan)
+        let program = try self.program(for: plan)
         var store = ValueStore(float: ["\(inputValueName)": data.batch(0..<samples)])
         try MixedRuntime(program: program).run(&store, units: 0..<program.units.count,
                                               isCancelled: { token.isCancelled })
@@ -50,7 +50,7 @@ extension QuantizationSession {
     private func localOutput(of layer: String, plan: QuantizationPlan) throws -> [Float]? {
         var single = QuantizationPlan(defaults: LayerQuantization(precision: .float), mode: plan.mode)
         single.layers[layer] = plan.settings(for: layer)
-        let program = try calibrated.program(for: single)
+        let program = try self.program(for: single)
         guard let unit = program.units.first(where: { $0.name == layer }),
               let report = program.layers.first(where: { $0.name == layer }),
               let value = prepared.layer(named: layer)?.output else { return nil }

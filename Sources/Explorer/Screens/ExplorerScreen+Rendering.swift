@@ -145,8 +145,9 @@ extension ExplorerScreen {
                 } else {
                     x = grid.write(String(repeating: " ", count: 10), x: x, y: row.y, clip: row)
                 }
-                let samples = status.isFull ? "full \(result.samples)"
+                var samples = status.isFull ? "full \(result.samples)"
                     : "subset \(result.samples)/\(context.evaluationData.count)"
+                if result.isCached { samples += " cached" }
                 x = grid.write(samples + "  ", x: x, y: row.y, role: .dim, clip: row)
             }
             let rest = Rect(x: x, y: row.y, width: row.maxX - x, height: 1)

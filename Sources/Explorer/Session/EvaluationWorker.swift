@@ -8,7 +8,10 @@ import Quantization
 ///
 /// Each target runs twice: on the first `subsetSize` samples for a quick
 /// answer, then on the whole set. The float model is evaluated once and its
-/// predictions are the reference for agreement.
+/// predictions are the reference for agreement. When a job has finished,
+/// the worker calls the evaluator to prepare the plans one toggle away
+/// (`PlanEvaluating.prepareNeighbours`) under the same token, so the next
+/// submitted job cancels that preparation.
 public final class EvaluationWorker: @unchecked Sendable {
     private let evaluator: any PlanEvaluating
     private let subsetSize: Int
@@ -34,14 +37,15 @@ public final class EvaluationWorker: @unchecked Sendable {
         currentToken = token
         lock.unlock()
         queue.async { [self] in
-            run(job, token: token, onUpdate: onUpdate)
+            run(job, token: token, preparesNeighbours: true, onUpdate: onUpdate)
         }
     }
 
-    /// Runs `job` to completion on the calling thread and returns every update in order.
+    /// Runs `job` to completion on the calling thread and returns every
+    /// update in order. It prepares no neighbouring plans.
     public func runSynchronously(_ job: EvaluationJob) -> [EvaluationUpdate] {
         let collected = UpdateCollector()
-        run(job, token: CancellationToken(), onUpdate: collected.append)
+        run(job, token: CancellationToken(), preparesNeighbours: false, onUpdate: collected.append)
         return collected.updates
     }
 
@@ -52,7 +56,7 @@ public final class EvaluationWorker: @unchecked Sendable {
         lock.unlock()
     }
 
-    private func run(_ job: EvaluationJob, token: CancellationToken,
+    private func run(_ job: EvaluationJob, token: CancellationToken, preparesNeighbours: Bool,
                      onUpdate: @escaping @Sendable (EvaluationUpdate) -> Void) {
         lock.lock()
         let knownFloat = floatPredictions
@@ -68,8 +72,11 @@ public final class EvaluationWorker: @unchecked Sendable {
         guard evaluate(job.plan, target: .plan, generation: job.generation, reference: reference,
                        token: token, onUpdate: onUpdate) != nil else { return }
         if job.evaluatesAllInt8 {
-            _ = evaluate(job.allInt8Plan, target: .allInt8, generation: job.generation, reference: reference,
-                         token: token, onUpdate: onUpdate)
+            guard evaluate(job.allInt8Plan, target: .allInt8, generation: job.generation, reference: reference,
+                           token: token, onUpdate: onUpdate) != nil else { return }
+        }
+        if preparesNeighbours, !token.isCancelled {
+            evaluator.prepareNeighbours(of: job.plan, token: token)
         }
     }
 

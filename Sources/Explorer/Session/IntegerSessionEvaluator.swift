@@ -15,6 +15,9 @@ public final class IntegerSessionEvaluator: PlanEvaluating, @unchecked Sendable 
     private let context: ExplorerContext
     private let lock = NSLock()
     private var session: QuantizationSession?
+    /// Per-layer metrics of recent plans, most recently used first; guarded by `lock`.
+    private var storedMetrics: [(plan: QuantizationPlan, metrics: [String: LayerMetrics])] = []
+    private static let storedMetricsCapacity = 32
 
     public init(context: ExplorerContext) {
         self.context = context
@@ -40,19 +43,63 @@ public final class IntegerSessionEvaluator: PlanEvaluating, @unchecked Sendable 
                 agreement: reference.map { Metrics.matchingFraction(predictions, Array($0.prefix(total))) })
             return (outcome, predictions)
         }
+        let integerPlan = Self.integerPlan(plan)
+        let evaluation = try session.evaluate(integerPlan, limit: total, token: token, progress: progress)
+        let metrics = try layerMetrics(integerPlan, session: session, token: token)
+        let outcome = EvaluationOutcome(samples: evaluation.samples, top1: evaluation.top1,
+                                        agreement: evaluation.agreement, layerMetrics: metrics,
+                                        isCached: evaluation.reusedStoredPredictions)
+        return (outcome, evaluation.predictions)
+    }
+
+    /// Evaluates the plans one toggle away on every sample through the
+    /// session (`QuantizationSession.speculate`), then their per-layer
+    /// metrics, until `token` is cancelled. Does nothing before the session exists.
+    public func prepareNeighbours(of plan: QuantizationPlan, token: CancellationToken) {
+        lock.lock()
+        let session = self.session
+        lock.unlock()
+        guard let session else { return }
+        let integerPlan = Self.integerPlan(plan)
+        _ = session.speculate(around: integerPlan, token: token)
+        for neighbour in session.toggleNeighbours(of: integerPlan) {
+            if token.isCancelled { return }
+            // A failure here repeats, and is reported, when the plan is requested.
+            _ = try? layerMetrics(neighbour, session: session, token: token)
+        }
+    }
+
+    /// Returns `plan` in integer mode, the only mode the explorer's session runs.
+    private static func integerPlan(_ plan: QuantizationPlan) -> QuantizationPlan {
         var integerPlan = plan
         integerPlan.mode = .integer
-        let evaluation = try session.evaluate(integerPlan, limit: total, token: token, progress: progress)
+        return integerPlan
+    }
+
+    /// Returns the cumulative error of every int8 layer of `plan`, computed
+    /// once per plan and kept for the most recent plans.
+    private func layerMetrics(_ plan: QuantizationPlan, session: QuantizationSession,
+                              token: CancellationToken) throws -> [String: LayerMetrics] {
+        lock.lock()
+        if let index = storedMetrics.firstIndex(where: { $0.plan == plan }) {
+            let entry = storedMetrics.remove(at: index)
+            storedMetrics.insert(entry, at: 0)
+            lock.unlock()
+            return entry.metrics
+        }
+        lock.unlock()
         var metrics: [String: LayerMetrics] = [:]
-        for error in try session.layerErrors(integerPlan, token: token) {
+        for error in try session.layerErrors(plan, token: token) {
             let cumulative = error.cumulative
             metrics[error.layer] = LayerMetrics(sqnr: cumulative.signalToQuantizationNoise,
                                                 rmsePerScale: cumulative.rmseOverScale,
                                                 clippedFraction: cumulative.clippedFraction)
         }
-        let outcome = EvaluationOutcome(samples: evaluation.samples, top1: evaluation.top1,
-                                        agreement: evaluation.agreement, layerMetrics: metrics)
-        return (outcome, evaluation.predictions)
+        lock.lock()
+        storedMetrics.insert((plan, metrics), at: 0)
+        if storedMetrics.count > Self.storedMetricsCapacity { storedMetrics.removeLast() }
+        lock.unlock()
+        return metrics
     }
 
     private var hasSession: Bool {

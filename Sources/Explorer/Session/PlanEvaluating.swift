@@ -27,12 +27,18 @@ public struct EvaluationOutcome: Sendable, Equatable {
     public var agreement: Double?
     /// Per-layer metrics by layer name; layers in float have none.
     public var layerMetrics: [String: LayerMetrics]
+    /// Whether the predictions are stored ones, from an earlier or a
+    /// speculative evaluation of the same plan, so nothing ran for this
+    /// request. They equal a fresh evaluation of the plan either way.
+    public var isCached: Bool
 
-    public init(samples: Int, top1: Double?, agreement: Double?, layerMetrics: [String: LayerMetrics] = [:]) {
+    public init(samples: Int, top1: Double?, agreement: Double?, layerMetrics: [String: LayerMetrics] = [:],
+                isCached: Bool = false) {
         self.samples = samples
         self.top1 = top1
         self.agreement = agreement
         self.layerMetrics = layerMetrics
+        self.isCached = isCached
     }
 }
 
@@ -51,4 +57,15 @@ public protocol PlanEvaluating: Sendable {
     /// `reference` holds the float model's predictions for agreement, when known.
     func evaluate(_ plan: QuantizationPlan, limit: Int, reference: [Int]?, token: CancellationToken,
                   progress: @escaping @Sendable (Int, Int) -> Void) throws -> (EvaluationOutcome, predictions: [Int])
+
+    /// Evaluates ahead of time the plans one precision toggle away from
+    /// `plan`, so that a later `evaluate` of one of them returns at once.
+    /// Called while the explorer is idle; must return soon after `token` is
+    /// cancelled.
+    func prepareNeighbours(of plan: QuantizationPlan, token: CancellationToken)
+}
+
+extension PlanEvaluating {
+    /// Prepares nothing: every evaluation runs when requested.
+    public func prepareNeighbours(of plan: QuantizationPlan, token: CancellationToken) {}
 }

@@ -25,7 +25,8 @@ let benchCommand = Command(
             OptionSpec("--peak-source", value: "TEXT", help: "Where the peak figures come from, printed beside them."),
             OptionSpec("--toggle-latency",
                        help: "Also time a quantization session: each layer toggled to float in the all-int8 plan, "
-                           + "first-subset and full-data results."),
+                           + "first-subset and full-data results, computed (cold) and again after speculation "
+                           + "stored every toggle's predictions (warm)."),
             OptionSpec("--remeasure-profile",
                        help: "Measure the this-machine profile again (about 1-2 s) instead of reading the cache, "
                            + "and rewrite the cache."),

@@ -109,7 +109,7 @@ enum BenchText {
     }
 
     static func toggles(_ latency: ToggleLatency) -> [String] {
-        var lines = [String(format: "toggle latency (session on %d samples, subset %d; setup %.2f s, first all-int8 pass %.3f s)",
+        var lines = [String(format: "toggle latency, cold (session on %d samples, subset %d; setup %.2f s, first all-int8 pass %.3f s)",
                             latency.samples, latency.subset, latency.setupSeconds, latency.firstEvaluationSeconds)]
         let nameWidth = max(12, (latency.toggles.map(\.layer.count).max() ?? 0) + 2)
         lines.append("  " + padded("to float", nameWidth) + padded("subset ms", 12, right: true)
@@ -122,6 +122,22 @@ enum BenchText {
         }
         lines.append(String(format: "  worst: subset %.1f ms, full %.1f ms",
                             latency.worstSubsetSeconds * 1000, latency.worstFullSeconds * 1000))
+        guard let speculation = latency.speculationSeconds else { return lines }
+        lines.append(String(format: "warm toggles, after speculation stored every toggle's predictions "
+                            + "(speculation took %.2f s)", speculation))
+        lines.append("  " + padded("to float", nameWidth) + padded("subset ms", 12, right: true)
+            + padded("full ms", 12, right: true))
+        for toggle in latency.toggles {
+            lines.append("  " + padded(toggle.layer, nameWidth)
+                + padded(toggle.warmSubsetSeconds.map { String(format: "%.1f", $0 * 1000) } ?? "-", 12, right: true)
+                + padded(toggle.warmFullSeconds.map { String(format: "%.1f", $0 * 1000) } ?? "-", 12, right: true))
+        }
+        if let subset = latency.worstWarmSubsetSeconds, let full = latency.worstWarmFullSeconds {
+            lines.append(String(format: "  worst warm: subset %.1f ms, full %.1f ms", subset * 1000, full * 1000))
+        }
+        if let cancel = latency.speculationCancelSeconds {
+            lines.append(String(format: "  a cancelled speculation round returned %.1f ms after the cancel", cancel * 1000))
+        }
         return lines
     }
 

@@ -60,6 +60,16 @@ final class EngineBenchmarkTests: XCTestCase {
         for toggle in latency.toggles {
             XCTAssertLessThanOrEqual(toggle.subsetSeconds, toggle.fullSeconds, toggle.layer)
             XCTAssertNotNil(toggle.top1, toggle.layer)
+            let warmSubset = try XCTUnwrap(toggle.warmSubsetSeconds, toggle.layer)
+            let warmFull = try XCTUnwrap(toggle.warmFullSeconds, toggle.layer)
+            XCTAssertLessThanOrEqual(warmSubset, warmFull, toggle.layer)
         }
+        XCTAssertNotNil(latency.speculationSeconds)
+
+        let decoded = try JSONDecoder().decode(ToggleLatency.self, from: JSONEncoder().encode(latency))
+        XCTAssertEqual(decoded, latency)
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: JSONEncoder().encode(latency)) as? [String: Any])
+        XCTAssertNotNil(json["worst_warm_full_seconds"])
+        XCTAssertNotNil(json["speculation_seconds"])
     }
 }

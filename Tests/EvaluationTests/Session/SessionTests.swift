@@ -7,7 +7,7 @@ import Quantization
 /// GlobalAveragePool -> Flatten -> Gemm -> Softmax on [N, 1, 12, 12], with
 /// seeded weights, and labels taken from the float model's own predictions
 /// on half the samples (the rest shifted), so top-1 is neither 0 nor 1.
-private enum TwoConvNet {
+enum TwoConvNet {
     struct Generator: RandomNumberGenerator {
         var state: UInt64
         mutating func next() -> UInt64 {
