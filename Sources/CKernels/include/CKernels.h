@@ -89,16 +89,38 @@ void ck_f32_gemm_tile(ck_isa isa, size_t depth, const float *a, size_t lda,
                       const float *b_panel, float *c, size_t ldc,
                       size_t rows, size_t columns, int accumulate);
 
+
+/* Returns 2 for AVX-512 (F, BW, DQ, VL), 1 for AVX2, 0 otherwise: the path
+ * the elementwise kernels below take on this CPU, detected once. */
+int ck_vector_level(void);
+
 /*
- * Writes output[i * output_stride] = clamp(Z3 + M * (accumulators[i] + bias),
- * lower, upper) for i < count as bytes (int8 or uint8 bit patterns), with
- * M = m0 * 2^shift / 2^31 applied as a rounding doubling high multiply and
- * a rounding right shift; m0 must be 0 or in [2^30, 2^31), shift in -31...30,
- * and the zero-point and bounds in [-128, 255]. Bit-exact with the Swift
- * `outputStage` of the integer kernels.
+ * The integer output stage over a rows x channels block laid out
+ * channels-last: output[r * output_stride + c] = clamp(Z3 + M_c *
+ * (accumulators[r * accumulator_stride + c] + bias[c]), lower, upper) as
+ * bytes (int8 or uint8 bit patterns), with M_c = m0[c] * 2^shift[c] / 2^31
+ * applied as a rounding doubling high multiply and a rounding right shift;
+ * each m0 must be 0 or in [2^30, 2^31), each shift in -31...30, and the
+ * zero-point and bounds in [-128, 255]. Bit-exact with the Swift
+ * `outputStage`.
  */
-void ck_output_stage_row(const int32_t *accumulators, size_t count, int32_t bias, int32_t m0, int32_t shift,
-                         int32_t output_zero_point, int32_t lower, int32_t upper,
-                         void *output, ptrdiff_t output_stride);
+void ck_output_stage_channels(const int32_t *accumulators, size_t accumulator_stride, size_t rows,
+                              size_t channels, const int32_t *bias, const int32_t *m0, const int32_t *shift,
+                              int32_t output_zero_point, int32_t lower, int32_t upper,
+                              void *output, size_t output_stride);
+
+/*
+ * One output row of a depthwise convolution on channels-last int32 data:
+ * accumulators[x * channels + c] = sum over (ky, kx) of
+ * window[ky * dilation_height * row_stride + (x * stride_width + kx * dilation_width) * channels + c]
+ * * weights[(ky * kernel_width + kx) * channels + c], for x < output_width,
+ * wrapping modulo 2^32. `window` holds centered inputs (q1 - Z1, 0 in the
+ * padding) starting at the first input row of the output row; `row_stride`
+ * is the elements per padded input row.
+ */
+void ck_depthwise_row(const int32_t *window, size_t row_stride, size_t channels, size_t output_width,
+                      size_t stride_width, size_t kernel_height, size_t kernel_width,
+                      size_t dilation_height, size_t dilation_width, const int32_t *weights,
+                      int32_t *accumulators);
 
 #endif
