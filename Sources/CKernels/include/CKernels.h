@@ -123,4 +123,15 @@ void ck_depthwise_row(const int32_t *window, size_t row_stride, size_t channels,
                       size_t dilation_height, size_t dilation_width, const int32_t *weights,
                       int32_t *accumulators);
 
+/*
+ * Packs `rows` <= CK_TILE_ROWS activation rows (row r at source + r *
+ * row_stride, `depth` bytes each) into one A panel of ck_u8s8_gemm_tile:
+ * a'[group][row][4] with a' = a ^ flip (0x80 adds 128 to int8 bytes, 0
+ * keeps uint8), zero bytes for the depth padding and for rows past `rows`.
+ * Stores sum_k a'[row][k] of each of the CK_TILE_ROWS rows in row_sums
+ * (0 for the padding rows); these sums are below 2^31 whenever depth is.
+ */
+void ck_pack_activation_tile(const uint8_t *source, size_t row_stride, size_t rows, size_t depth, uint8_t flip,
+                             uint8_t *packed, int32_t *row_sums);
+
 #endif
