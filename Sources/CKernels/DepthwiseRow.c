@@ -133,3 +133,45 @@ void ck_depthwise_row(const int32_t *window, size_t row_stride, size_t channels,
     depthwise_row_body(window, row_stride, channels, output_width, stride_width, kernel_height, kernel_width,
                        dilation_height, dilation_width, weights, accumulators);
 }
+
+/*
+ * target[i] = source[i] - zero_point for `count` bytes read as int8 when
+ * is_signed, else as uint8: the centered inputs of a depthwise row.
+ */
+static inline __attribute__((always_inline))
+void center_bytes_body(const void *source, size_t count, int is_signed, int32_t zero_point, int32_t *target) {
+    if (is_signed) {
+        const int8_t *values = (const int8_t *)source;
+        for (size_t index = 0; index < count; index++) target[index] = (int32_t)values[index] - zero_point;
+    } else {
+        const uint8_t *values = (const uint8_t *)source;
+        for (size_t index = 0; index < count; index++) target[index] = (int32_t)values[index] - zero_point;
+    }
+}
+
+#if defined(__x86_64__)
+
+__attribute__((target("avx512f,avx512bw,avx512dq,avx512vl")))
+static void center_bytes_avx512(const void *source, size_t count, int is_signed, int32_t zero_point,
+                                int32_t *target) {
+    center_bytes_body(source, count, is_signed, zero_point, target);
+}
+
+__attribute__((target("avx2")))
+static void center_bytes_avx2(const void *source, size_t count, int is_signed, int32_t zero_point,
+                              int32_t *target) {
+    center_bytes_body(source, count, is_signed, zero_point, target);
+}
+
+#endif
+
+void ck_center_bytes(const void *source, size_t count, int is_signed, int32_t zero_point, int32_t *target) {
+#if defined(__x86_64__)
+    switch (ck_vector_level()) {
+    case 2: center_bytes_avx512(source, count, is_signed, zero_point, target); return;
+    case 1: center_bytes_avx2(source, count, is_signed, zero_point, target); return;
+    default: break;
+    }
+#endif
+    center_bytes_body(source, count, is_signed, zero_point, target);
+}

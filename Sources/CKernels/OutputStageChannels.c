@@ -92,8 +92,13 @@ static void output_stage_channels_avx512(const int32_t *accumulators, size_t acc
             __m512i rounded = _mm512_srav_epi32(product, right);
             rounded = _mm512_mask_add_epi32(rounded, _mm512_cmpgt_epi32_mask(remainder, threshold), rounded, one);
             rounded = _mm512_min_epi32(_mm512_max_epi32(rounded, low), high_bound);
-            _mm512_mask_cvtepi32_storeu_epi8(output + row * output_stride + start, active,
-                                             _mm512_add_epi32(rounded, zero_point));
+            /* Narrowing in a register and storing the 16 bytes is much faster than vpmovdb to memory. */
+            const __m128i bytes = _mm512_cvtepi32_epi8(_mm512_add_epi32(rounded, zero_point));
+            if (active == (__mmask16)0xFFFF) {
+                _mm_storeu_si128((__m128i *)(output + row * output_stride + start), bytes);
+            } else {
+                _mm_mask_storeu_epi8(output + row * output_stride + start, active, bytes);
+            }
         }
     }
 }

@@ -94,6 +94,10 @@ void ck_f32_gemm_tile(ck_isa isa, size_t depth, const float *a, size_t lda,
  * the elementwise kernels below take on this CPU, detected once. */
 int ck_vector_level(void);
 
+/* Caps ck_vector_level at `limit` (2 lifts the cap), so that tests can run
+ * the AVX2 and portable paths of the elementwise kernels on any CPU. */
+void ck_limit_vector_level(int limit);
+
 /*
  * The integer output stage over a rows x channels block laid out
  * channels-last: output[r * output_stride + c] = clamp(Z3 + M_c *
@@ -124,6 +128,22 @@ void ck_depthwise_row(const int32_t *window, size_t row_stride, size_t channels,
                       int32_t *accumulators);
 
 /*
+ * The row of ck_depthwise_row for an input with one channel feeding all
+ * `channels` outputs: accumulators[x * channels + c] = sum over (ky, kx) of
+ * window[ky * dilation_height * row_stride + x * stride_width + kx * dilation_width]
+ * * weights[(ky * kernel_width + kx) * channels + c], wrapping modulo 2^32.
+ * `window` holds one centered value per padded pixel.
+ */
+void ck_single_channel_row(const int32_t *window, size_t row_stride, size_t channels, size_t output_width,
+                           size_t stride_width, size_t kernel_height, size_t kernel_width,
+                           size_t dilation_height, size_t dilation_width, const int32_t *weights,
+                           int32_t *accumulators);
+
+/* target[i] = source[i] - zero_point for i < count, the bytes read as int8
+ * when is_signed, else as uint8. */
+void ck_center_bytes(const void *source, size_t count, int is_signed, int32_t zero_point, int32_t *target);
+
+/*
  * Packs `rows` <= CK_TILE_ROWS activation rows (row r at source + r *
  * row_stride, `depth` bytes each) into one A panel of ck_u8s8_gemm_tile:
  * a'[group][row][4] with a' = a ^ flip (0x80 adds 128 to int8 bytes, 0
@@ -133,5 +153,14 @@ void ck_depthwise_row(const int32_t *window, size_t row_stride, size_t channels,
  */
 void ck_pack_activation_tile(const uint8_t *source, size_t row_stride, size_t rows, size_t depth, uint8_t flip,
                              uint8_t *packed, int32_t *row_sums);
+
+/*
+ * Quantizes float32 values to bytes (int8 or uint8 bit patterns):
+ * output[i] = clamp(Z + round(values[i] / scale), qmin, qmax), the quotient
+ * rounded half away from zero, NaN to Z. qmin, qmax and Z must lie in
+ * [-128, 255]. Bit-exact with QuantizationParameters.quantize.
+ */
+void ck_quantize_floats(const float *values, size_t count, float scale, int32_t zero_point, int32_t qmin,
+                        int32_t qmax, void *output);
 
 #endif

@@ -1,3 +1,4 @@
+import CKernels
 import QuantCore
 
 // The float side of the mixed runtime: quantize and dequantize where float
@@ -13,8 +14,8 @@ extension IntegerTensor {
         let values = try tensor.floats()
         let storage: IntegerStorage
         switch container {
-        case .int8: storage = .int8(values.map { Int8(truncatingIfNeeded: parameters.quantize($0)) })
-        case .uint8: storage = .uint8(values.map { UInt8(truncatingIfNeeded: parameters.quantize($0)) })
+        case .int8: storage = .int8(quantizeFloats(values, parameters: parameters, as: Int8.self))
+        case .uint8: storage = .uint8(quantizeFloats(values, parameters: parameters, as: UInt8.self))
         }
         self = IntegerTensor(shape: tensor.shape, storage: storage, zeroPoint: parameters.zeroPoint)
             .inLayout(layout)
@@ -30,6 +31,19 @@ extension IntegerTensor {
         case .uint8(let q): values = q.map { scale * Float(Int32($0) - zeroPoint) }
         }
         return Tensor(shape: shape, floats: values)
+    }
+}
+
+/// Returns `parameters.quantize` of every value, computed by the vectorized
+/// `ck_quantize_floats`, which the tests hold equal to it.
+func quantizeFloats<Element: QuantizedValue>(_ values: [Float], parameters: QuantizationParameters,
+                                             as type: Element.Type) -> [Element] {
+    [Element](unsafeUninitializedCapacity: values.count) { buffer, initialized in
+        values.withUnsafeBufferPointer { source in
+            ck_quantize_floats(source.baseAddress, values.count, parameters.scale, parameters.zeroPoint,
+                               parameters.range.qmin, parameters.range.qmax, UnsafeMutableRawPointer(buffer.baseAddress))
+        }
+        initialized = values.count
     }
 }
 

@@ -12,8 +12,9 @@ import CKernels
 ///     q3[n, oy, ox, co] = clamp(Z3 + M[co] * (acc + bias[co]))   (ChannelOutputStage)
 ///
 /// P repeats each input channel for its Cout/groups output channels, so one
-/// loop over co serves every channel multiplier; with a single input channel
-/// (a first layer on a grayscale image) it broadcasts the pixel. A padded tap
+/// loop over co serves every channel multiplier. A single input channel (a
+/// first layer on a grayscale image) stays one value per pixel, broadcast
+/// against the weights of all output channels (`ck_single_channel_row`). A padded tap
 /// holds 0, so it adds nothing, as the reference kernel's skipped taps do.
 /// Products and sums wrap modulo 2^32 like the reference's, so the final
 /// accumulator is the same integer. The channel loop is innermost
@@ -51,7 +52,10 @@ public func depthwiseConv2D<Element: QuantizedValue & Int8GemmElement>(
                            (outputHeight - 1) * strideHeight + (kernelHeight - 1) * shape.dilationHeight + 1)
     let paddedWidth = max(shape.padLeft + inputWidth,
                           (outputWidth - 1) * shape.strideWidth + (kernelWidth - 1) * shape.dilationWidth + 1)
-    let paddedRow = paddedWidth * channels
+    // A single input channel stays one value per pixel and is broadcast per tap;
+    // otherwise each input channel is repeated for its output channels.
+    let singleChannel = inputChannels == 1 && channels > 1
+    let paddedRow = paddedWidth * (singleChannel ? 1 : channels)
     let taps = kernelHeight * kernelWidth
     let inputZeroPoint = parameters.inputZeroPoint
     let weightZeroPoints = parameters.weightZeroPoints
@@ -76,11 +80,9 @@ public func depthwiseConv2D<Element: QuantizedValue & Int8GemmElement>(
     for image in 0..<shape.batch {
         for row in 0..<inputHeight {
             let from = source + (image * inputHeight + row) * inputWidth * inputChannels
-            let to = padded + (row + shape.padTop) * paddedRow + shape.padLeft * channels
-            if multiplier == 1 {
-                for index in 0..<(inputWidth * channels) {
-                    to[index] = Int32(truncatingIfNeeded: from[index]) &- inputZeroPoint
-                }
+            let to = padded + (row + shape.padTop) * paddedRow + shape.padLeft * (singleChannel ? 1 : channels)
+            if multiplier == 1 || singleChannel {
+                ck_center_bytes(from, inputWidth * inputChannels, Element.isSigned ? 1 : 0, inputZeroPoint, to)
             } else {
                 for pixel in 0..<(inputWidth * inputChannels) {
                     let centered = Int32(truncatingIfNeeded: from[pixel]) &- inputZeroPoint
@@ -91,9 +93,14 @@ public func depthwiseConv2D<Element: QuantizedValue & Int8GemmElement>(
         }
 
         for outputY in 0..<outputHeight {
-            ck_depthwise_row(padded + outputY * strideHeight * paddedRow, paddedRow, channels, outputWidth,
-                             shape.strideWidth, kernelHeight, kernelWidth, shape.dilationHeight,
-                             shape.dilationWidth, centeredWeights, sums)
+            let window = padded + outputY * strideHeight * paddedRow
+            if singleChannel {
+                ck_single_channel_row(window, paddedRow, channels, outputWidth, shape.strideWidth, kernelHeight,
+                                      kernelWidth, shape.dilationHeight, shape.dilationWidth, centeredWeights, sums)
+            } else {
+                ck_depthwise_row(window, paddedRow, channels, outputWidth, shape.strideWidth, kernelHeight,
+                                 kernelWidth, shape.dilationHeight, shape.dilationWidth, centeredWeights, sums)
+            }
             stage.apply(UnsafePointer(sums), accumulatorStride: channels, rows: outputWidth, firstChannel: 0,
                         channelCount: channels,
                         output: output.baseAddress! + ((image * outputHeight + outputY) * outputWidth) * channels,

@@ -71,22 +71,58 @@ final class ChannelsLastKernelTests: XCTestCase {
             (1, 32, 1, 3, 1, 1), (1, 5, 1, 5, 2, 2), (8, 8, 8, 3, 1, 1), (8, 16, 8, 3, 2, 1), (6, 4, 2, 3, 1, 0),
         ]
         for (index, testCase) in cases.enumerated() {
-            let (inputChannels, outputChannels, groups, kernel, stride, pad) = testCase
-            let shape = Conv2DShape(
-                batch: 3, inputChannels: inputChannels, inputHeight: Int.random(in: 5...9, using: &generator),
-                inputWidth: Int.random(in: 5...9, using: &generator), outputChannels: outputChannels,
-                kernelHeight: kernel, kernelWidth: kernel, strideHeight: stride, strideWidth: stride,
-                dilationHeight: 1, dilationWidth: 1, padTop: pad, padLeft: pad, padBottom: pad, padRight: pad,
-                groups: groups)
-            if index % 2 == 0 {
-                try checkLayer(shape, UInt8.self, using: &generator, label: "case \(index): \(shape)")
-            } else {
-                try checkLayer(shape, Int8.self, using: &generator, label: "case \(index): \(shape)")
+            for path in availablePaths {
+                try VectorPath.withLimit(path) {
+                    try checkCase(index, testCase, path: path, using: &generator)
+                }
             }
         }
     }
 
+    func testQuantizeFloatsMatchesSwiftQuantizer() throws {
+        let range = QuantizedRange(qmin: -128, qmax: 127)
+        var generator = SeededGenerator(seed: 0x0F10_A7)
+        var values: [Float] = [0, -0, 0.5, -0.5, 1.5, -1.5, 2.5, -2.5, 0.49999997, -0.49999997, 126.5, -127.5,
+                               8_388_607.5, -8_388_607.5, 8_388_608, 16_777_215, 1e30, -1e30, .infinity,
+                               -.infinity, .nan, .leastNonzeroMagnitude, .greatestFiniteMagnitude]
+        values += (0..<500).map { _ in Float.random(in: -300...300, using: &generator) }
+        values += (0..<100).map { _ in Float(Int.random(in: -400...400, using: &generator)) / 2 }
+        for (scale, zeroPoint) in [(Float(1), Int32(0)), (0.5, -128), (0.0039215689, 127), (3.7, -5)] {
+            let parameters = try QuantizationParameters(scale: scale, zeroPoint: zeroPoint, range: range)
+            let expected = values.map { Int8(truncatingIfNeeded: parameters.quantize($0)) }
+            for path in availablePaths {
+                let actual = VectorPath.withLimit(path) { quantizeFloats(values, parameters: parameters, as: Int8.self) }
+                XCTAssertEqual(actual, expected, "S=\(scale) Z=\(zeroPoint) on \(path)")
+            }
+        }
+        let unsigned = try QuantizationParameters(scale: 0.02, zeroPoint: 255, range: QuantizedRange(qmin: 0, qmax: 255))
+        XCTAssertEqual(quantizeFloats(values, parameters: unsigned, as: UInt8.self),
+                       values.map { UInt8(truncatingIfNeeded: unsigned.quantize($0)) })
+    }
+
     // MARK: Helpers
+
+    /// The vector paths this CPU can run, each of which the kernels must compute identically.
+    private var availablePaths: [VectorPath] {
+        VectorPath.allCases.filter { $0.rawValue <= VectorPath.current.rawValue }
+    }
+
+    private func checkCase(_ index: Int, _ testCase: (Int, Int, Int, Int, Int, Int), path: VectorPath,
+                           using generator: inout SeededGenerator) throws {
+        let (inputChannels, outputChannels, groups, kernel, stride, pad) = testCase
+        let shape = Conv2DShape(
+            batch: 3, inputChannels: inputChannels, inputHeight: Int.random(in: 5...9, using: &generator),
+            inputWidth: Int.random(in: 5...9, using: &generator), outputChannels: outputChannels,
+            kernelHeight: kernel, kernelWidth: kernel, strideHeight: stride, strideWidth: stride,
+            dilationHeight: 1, dilationWidth: 1, padTop: pad, padLeft: pad, padBottom: pad, padRight: pad,
+            groups: groups)
+        let label = "case \(index) on \(path): \(shape)"
+        if index % 2 == 0 {
+            try checkLayer(shape, UInt8.self, using: &generator, label: label)
+        } else {
+            try checkLayer(shape, Int8.self, using: &generator, label: label)
+        }
+    }
 
     private func randomPoolShape(trial: Int, using generator: inout SeededGenerator) -> Pool2DShape {
         let kernelHeight = Int.random(in: 1...3, using: &generator)

@@ -73,24 +73,23 @@ final class PackedLayerTests: XCTestCase {
             // Rows of `channels` accumulators: channel c of row r reads accumulators[(r + c) % count].
             let rows = accumulators.count
             let block = (0..<(rows * channels)).map { accumulators[($0 / channels + $0 % channels) % rows] }
-            var actual = [Int8](repeating: 0, count: rows * (channels + 3))
-            block.withUnsafeBufferPointer { source in
-                bias.withUnsafeBufferPointer { biasBuffer in
-                    actual.withUnsafeMutableBufferPointer { output in
-                        let stage = ChannelOutputStage(parameters: parameters, bias: biasBuffer, channels: channels,
-                                                       scratch: scratch)
-                        stage.apply(source.baseAddress!, accumulatorStride: channels, rows: rows, firstChannel: 0,
-                                    channelCount: channels, output: output.baseAddress!, outputStride: channels + 3)
+            for path in VectorPath.allCases where path.rawValue <= VectorPath.current.rawValue {
+                var actual = [Int8](repeating: 0, count: rows * (channels + 3))
+                VectorPath.withLimit(path) {
+                    block.withUnsafeBufferPointer { source in
+                        bias.withUnsafeBufferPointer { biasBuffer in
+                            actual.withUnsafeMutableBufferPointer { output in
+                                let stage = ChannelOutputStage(parameters: parameters, bias: biasBuffer,
+                                                               channels: channels, scratch: scratch)
+                                stage.apply(source.baseAddress!, accumulatorStride: channels, rows: rows,
+                                            firstChannel: 0, channelCount: channels, output: output.baseAddress!,
+                                            outputStride: channels + 3)
+                            }
+                        }
                     }
                 }
-            }
-            for row in 0..<rows {
-                let expected = (0..<channels).map { channel in
-                    Int8(outputStage(accumulator: block[row * channels + channel], bias: bias[channel],
-                                     multiplier: multipliers[channel], outputZeroPoint: zeroPoint, clamp: clamp))
-                }
-                let start = row * (channels + 3)
-                XCTAssertEqual(Array(actual[start..<(start + channels)]), expected, "row \(row) Z3=\(zeroPoint)")
+                checkRows(actual, block: block, rows: rows, channels: channels, bias: bias,
+                              multipliers: multipliers, zeroPoint: zeroPoint, clamp: clamp, label: "\(path)")
             }
         }
     }
@@ -104,6 +103,20 @@ final class PackedLayerTests: XCTestCase {
     }
 
     // MARK: Helpers
+
+    private func checkRows(_ actual: [Int8], block: [Int32], rows: Int, channels: Int, bias: [Int32],
+                           multipliers: [QuantizedMultiplier], zeroPoint: Int32, clamp: ActivationClamp,
+                           label: String) {
+        for row in 0..<rows {
+            let expected = (0..<channels).map { channel in
+                Int8(outputStage(accumulator: block[row * channels + channel], bias: bias[channel],
+                                 multiplier: multipliers[channel], outputZeroPoint: zeroPoint, clamp: clamp))
+            }
+            let start = row * (channels + 3)
+            XCTAssertEqual(Array(actual[start..<(start + channels)]), expected, "row \(row) Z3=\(zeroPoint) \(label)")
+        }
+    }
+
 
     private func checkConvolution<Element: QuantizedValue & Int8GemmElement>(
         _ shape: Conv2DShape, _ type: Element.Type, perChannel: Bool, generator: inout SeededGenerator, label: String
