@@ -163,4 +163,33 @@ void ck_pack_activation_tile(const uint8_t *source, size_t row_stride, size_t ro
 void ck_quantize_floats(const float *values, size_t count, float scale, int32_t zero_point, int32_t qmin,
                         int32_t qmax, void *output);
 
+/*
+ * Max pooling over channels-last bytes (int8 when is_signed, else uint8):
+ * input [batch][height][width][channels], output
+ * [batch][output_height][output_width][channels], each output the max of
+ * its window's taps inside the input, clamped to [lower, upper] (both in the
+ * element type), or `lower` for a window entirely in the padding. The
+ * caller has validated the geometry.
+ */
+void ck_max_pool_channels_last(int is_signed, const void *input, size_t batch, size_t height, size_t width,
+                               size_t channels, size_t kernel_height, size_t kernel_width, size_t stride_height,
+                               size_t stride_width, size_t pad_top, size_t pad_left, size_t output_height,
+                               size_t output_width, int32_t lower, int32_t upper, void *output);
+
+/*
+ * Writes rows first_row ..< first_row + rows of the im2col matrix of a
+ * channels-last byte input [N][height][width][input_channels] into
+ * `matrix`, one after the other. Row p = (n * OH + oy) * OW + ox holds, for
+ * each tap (ky, kx) in row-major order, the `channels` bytes from channel
+ * `first_channel` of input pixel (oy * stride_height + ky * dilation_height
+ * - pad_top, ox * stride_width + kx * dilation_width - pad_left), or
+ * `pad_value` bytes where that pixel is outside the input.
+ */
+void ck_im2col_channels_last(const uint8_t *input, size_t height, size_t width, size_t input_channels,
+                             size_t first_channel, size_t channels, size_t kernel_height, size_t kernel_width,
+                             size_t stride_height, size_t stride_width, size_t dilation_height,
+                             size_t dilation_width, size_t pad_top, size_t pad_left, size_t output_height,
+                             size_t output_width, size_t first_row, size_t rows, uint8_t pad_value,
+                             uint8_t *matrix);
+
 #endif

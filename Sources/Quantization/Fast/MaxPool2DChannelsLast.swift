@@ -1,3 +1,5 @@
+import CKernels
+
 /// Quantized 2-D max pooling over channels-last (NHWC) activations,
 /// bit-exact with `maxPool2D` on the same values in NCHW:
 ///
@@ -5,30 +7,12 @@
 ///
 /// Each output pixel starts from the channels of its first valid tap and
 /// takes the elementwise max with every other valid tap, so the innermost
-/// loop runs over the contiguous channels and vectorizes. The clamp fits
-/// the element type, so clamping the stored max equals clamping it in int32;
-/// a window entirely in padding yields the clamp's lower bound, as there.
+/// loop runs over the contiguous channels and vectorizes. The loop is C
+/// (`ck_max_pool_channels_last`), because Swift's x86-64 baseline has no
+/// signed byte max. The clamp fits the element type, so clamping the stored
+/// max equals clamping it in int32; a window entirely in padding yields the
+/// clamp's lower bound, as there.
 public func maxPool2DChannelsLast<Element: QuantizedValue>(
-    input: UnsafeBufferPointer<Element>,
-    output: UnsafeMutableBufferPointer<Element>,
-    shape: Pool2DShape,
-    outputClamp: ActivationClamp
-) throws(KernelError) {
-    if Element.self == Int8.self {
-        try maxPool2DChannelsLastKernel(input: input.assumingElement(Int8.self),
-                                        output: output.assumingElement(Int8.self), shape: shape,
-                                        outputClamp: outputClamp)
-    } else if Element.self == UInt8.self {
-        try maxPool2DChannelsLastKernel(input: input.assumingElement(UInt8.self),
-                                        output: output.assumingElement(UInt8.self), shape: shape,
-                                        outputClamp: outputClamp)
-    } else {
-        try maxPool2DChannelsLastKernel(input: input, output: output, shape: shape, outputClamp: outputClamp)
-    }
-}
-
-/// Runs `maxPool2DChannelsLast`. Called with a concrete 8-bit type, it is compiled as a specialized copy.
-func maxPool2DChannelsLastKernel<Element: QuantizedValue>(
     input: UnsafeBufferPointer<Element>,
     output: UnsafeMutableBufferPointer<Element>,
     shape: Pool2DShape,
@@ -40,40 +24,13 @@ func maxPool2DChannelsLastKernel<Element: QuantizedValue>(
     try checkCount(kernel, "output", expected: shape.batch * shape.channels * outputHeight * outputWidth,
                    actual: output.count)
     try checkClamp(kernel, outputClamp, Element.self)
-
-    let channels = shape.channels
-    let inputHeight = shape.inputHeight, inputWidth = shape.inputWidth
-    let lower = Element(truncatingIfNeeded: outputClamp.lower)
-    let upper = Element(truncatingIfNeeded: outputClamp.upper)
-    let source = input.baseAddress!
-    var target = output.baseAddress!
-
-    for image in 0..<shape.batch {
-        let imageBase = source + image * inputHeight * inputWidth * channels
-        for outputY in 0..<outputHeight {
-            let originY = outputY * shape.strideHeight - shape.padTop
-            let tapsY = validTaps(origin: originY, dilation: 1, window: shape.kernelHeight, extent: inputHeight)
-            for outputX in 0..<outputWidth {
-                let originX = outputX * shape.strideWidth - shape.padLeft
-                let tapsX = validTaps(origin: originX, dilation: 1, window: shape.kernelWidth, extent: inputWidth)
-                if tapsY.isEmpty || tapsX.isEmpty {
-                    for channel in 0..<channels { target[channel] = lower }
-                    target += channels
-                    continue
-                }
-                let first = imageBase + ((originY + tapsY.lowerBound) * inputWidth + originX + tapsX.lowerBound)
-                    * channels
-                target.update(from: first, count: channels)
-                for kernelY in tapsY {
-                    let row = imageBase + ((originY + kernelY) * inputWidth + originX) * channels
-                    for kernelX in tapsX {
-                        let tap = row + kernelX * channels
-                        for channel in 0..<channels { target[channel] = max(target[channel], tap[channel]) }
-                    }
-                }
-                for channel in 0..<channels { target[channel] = min(max(target[channel], lower), upper) }
-                target += channels
-            }
-        }
+    guard MemoryLayout<Element>.size == 1 else {
+        throw .invalidShape(kernel: kernel, field: "element bytes", value: MemoryLayout<Element>.size,
+                            requirement: "1 (int8 or uint8)")
     }
+
+    ck_max_pool_channels_last(Element.isSigned ? 1 : 0, input.baseAddress, shape.batch, shape.inputHeight,
+                              shape.inputWidth, shape.channels, shape.kernelHeight, shape.kernelWidth,
+                              shape.strideHeight, shape.strideWidth, shape.padTop, shape.padLeft, outputHeight,
+                              outputWidth, outputClamp.lower, outputClamp.upper, output.baseAddress)
 }

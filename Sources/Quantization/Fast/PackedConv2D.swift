@@ -1,3 +1,5 @@
+import CKernels
+
 /// Quantized 2-D convolution on the packed int8 GEMM over channels-last
 /// (NHWC) activations, bit-exact with `conv2D` on the same values in NCHW:
 ///
@@ -88,84 +90,17 @@ public func packedConv2D<Element: QuantizedValue & Int8GemmElement>(
 /// `group` into `matrix`, one after the other: row p holds the window of
 /// output pixel p in tap-major order, each tap the group's C/groups
 /// channels of one NHWC input pixel, or `padValue` where the tap lies in
-/// the padding.
+/// the padding (`ck_im2col_channels_last`).
+@inline(__always)
 func im2colChannelsLast<Element: QuantizedValue & Int8GemmElement>(
     input: UnsafePointer<Element>, rows: Range<Int>, group: Int, shape: Conv2DShape,
     outputHeight: Int, outputWidth: Int, padValue: Element, into matrix: UnsafeMutablePointer<Element>
 ) {
-    let inputHeight = shape.inputHeight, inputWidth = shape.inputWidth
-    let kernelHeight = shape.kernelHeight, kernelWidth = shape.kernelWidth
-    let strideHeight = shape.strideHeight, strideWidth = shape.strideWidth
-    let dilationHeight = shape.dilationHeight, dilationWidth = shape.dilationWidth
-    let channels = shape.inputChannelsPerGroup, inputChannels = shape.inputChannels
-    let depth = kernelHeight * kernelWidth * channels
-    let plane = outputHeight * outputWidth
-    let source = UnsafeRawPointer(input)
-    let padByte = UInt8(truncatingIfNeeded: padValue)
-    var target = UnsafeMutableRawPointer(matrix)
-
-    for row in rows {
-        let image = row / plane
-        let outputY = (row - image * plane) / outputWidth
-        let outputX = row - image * plane - outputY * outputWidth
-        let imageBase = image * inputHeight * inputWidth
-        var tapTarget = target
-        for kernelY in 0..<kernelHeight {
-            let inputY = outputY * strideHeight + kernelY * dilationHeight - shape.padTop
-            let rowInside = inputY >= 0 && inputY < inputHeight
-            for kernelX in 0..<kernelWidth {
-                let inputX = outputX * strideWidth + kernelX * dilationWidth - shape.padLeft
-                if rowInside && inputX >= 0 && inputX < inputWidth {
-                    let pixel = (imageBase + inputY * inputWidth + inputX) * inputChannels + group * channels
-                    copyBytes(from: source + pixel, to: tapTarget, count: channels)
-                } else {
-                    fillBytes(tapTarget, with: padByte, count: channels)
-                }
-                tapTarget += channels
-            }
-        }
-        target += depth
-    }
-}
-
-/// Copies `count` bytes in 16- and 8-byte words, inline, for the short
-/// channel runs of im2col where a call to memcpy would cost more than the copy.
-@inline(__always)
-func copyBytes(from source: UnsafeRawPointer, to target: UnsafeMutableRawPointer, count: Int) {
-    var offset = 0
-    while offset + 16 <= count {
-        target.storeBytes(of: source.loadUnaligned(fromByteOffset: offset, as: SIMD16<UInt8>.self),
-                          toByteOffset: offset, as: SIMD16<UInt8>.self)
-        offset += 16
-    }
-    if offset + 8 <= count {
-        target.storeBytes(of: source.loadUnaligned(fromByteOffset: offset, as: UInt64.self),
-                          toByteOffset: offset, as: UInt64.self)
-        offset += 8
-    }
-    while offset < count {
-        target.storeBytes(of: source.load(fromByteOffset: offset, as: UInt8.self), toByteOffset: offset,
-                          as: UInt8.self)
-        offset += 1
-    }
-}
-
-/// Sets `count` bytes at `target` to `byte`, in 16- and 8-byte words.
-@inline(__always)
-func fillBytes(_ target: UnsafeMutableRawPointer, with byte: UInt8, count: Int) {
-    var offset = 0
-    let vector = SIMD16<UInt8>(repeating: byte)
-    while offset + 16 <= count {
-        target.storeBytes(of: vector, toByteOffset: offset, as: SIMD16<UInt8>.self)
-        offset += 16
-    }
-    let word = UInt64(byte) &* 0x0101_0101_0101_0101
-    if offset + 8 <= count {
-        target.storeBytes(of: word, toByteOffset: offset, as: UInt64.self)
-        offset += 8
-    }
-    while offset < count {
-        target.storeBytes(of: byte, toByteOffset: offset, as: UInt8.self)
-        offset += 1
-    }
+    let channels = shape.inputChannelsPerGroup
+    ck_im2col_channels_last(UnsafeRawPointer(input).assumingMemoryBound(to: UInt8.self), shape.inputHeight,
+                            shape.inputWidth, shape.inputChannels, group * channels, channels,
+                            shape.kernelHeight, shape.kernelWidth, shape.strideHeight, shape.strideWidth,
+                            shape.dilationHeight, shape.dilationWidth, shape.padTop, shape.padLeft, outputHeight,
+                            outputWidth, rows.lowerBound, rows.count, UInt8(truncatingIfNeeded: padValue),
+                            UnsafeMutableRawPointer(matrix).assumingMemoryBound(to: UInt8.self))
 }

@@ -157,17 +157,21 @@ final class ChannelsLastKernelTests: XCTestCase {
         let inputShape = [shape.batch, shape.channels, shape.inputHeight, shape.inputWidth]
         let outputShape = [shape.batch, shape.channels, shape.outputHeight, shape.outputWidth]
         let channelsLast = relayout(input, shape: inputShape, from: .rowMajor, to: .channelsLast)
-        var actual = [Element](repeating: 0, count: shape.outputCount)
-        try channelsLast.withUnsafeBufferPointer { inputBuffer in
-            try actual.withUnsafeMutableBufferPointer { outputBuffer in
-                try Result { () throws(KernelError) in
-                    try maxPool2DChannelsLast(input: inputBuffer, output: outputBuffer, shape: shape,
-                                              outputClamp: clamp)
-                }.get()
+        for path in availablePaths {
+            var actual = [Element](repeating: 0, count: shape.outputCount)
+            try VectorPath.withLimit(path) {
+                try channelsLast.withUnsafeBufferPointer { inputBuffer in
+                    try actual.withUnsafeMutableBufferPointer { outputBuffer in
+                        try Result { () throws(KernelError) in
+                            try maxPool2DChannelsLast(input: inputBuffer, output: outputBuffer, shape: shape,
+                                                      outputClamp: clamp)
+                        }.get()
+                    }
+                }
             }
+            XCTAssertEqual(relayout(actual, shape: outputShape, from: .channelsLast, to: .rowMajor), expected,
+                           "trial \(trial) on \(path): \(shape) \(clamp)")
         }
-        XCTAssertEqual(relayout(actual, shape: outputShape, from: .channelsLast, to: .rowMajor), expected,
-                       "trial \(trial): \(shape) \(clamp)")
     }
 
     private func checkGlobalAveragePool<Element: QuantizedValue>(_ type: Element.Type, trial: Int,
