@@ -67,10 +67,56 @@ static inline __attribute__((always_inline)) void max_pool_unsigned(CK_MAX_POOL_
 
 #if defined(__x86_64__)
 
+#include <immintrin.h>
+
+/*
+ * AVX-512: up to 64 channels of one output pixel per register, loaded with
+ * a lane mask; the max runs over the window in the register and is stored
+ * once. `is_signed` picks vpmaxsb or vpmaxub.
+ */
 __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl")))
 static void max_pool_avx512(int is_signed, CK_MAX_POOL_PARAMETERS) {
-    if (is_signed) max_pool_signed(CK_MAX_POOL_ARGUMENTS);
-    else max_pool_unsigned(CK_MAX_POOL_ARGUMENTS);
+    const uint8_t *source = (const uint8_t *)input;
+    uint8_t *target = (uint8_t *)output;
+    const __m512i low = _mm512_set1_epi8((char)lower), high = _mm512_set1_epi8((char)upper);
+    for (size_t image = 0; image < batch; image++) {
+        const uint8_t *plane = source + image * height * width * channels;
+        for (size_t y = 0; y < output_height; y++) {
+            const ptrdiff_t origin_y = (ptrdiff_t)(y * stride_height) - (ptrdiff_t)pad_top;
+            const ptrdiff_t first_y = origin_y < 0 ? -origin_y : 0;
+            ptrdiff_t end_y = (ptrdiff_t)height - origin_y;
+            end_y = end_y > (ptrdiff_t)kernel_height ? (ptrdiff_t)kernel_height : end_y;
+            for (size_t x = 0; x < output_width; x++) {
+                const ptrdiff_t origin_x = (ptrdiff_t)(x * stride_width) - (ptrdiff_t)pad_left;
+                const ptrdiff_t first_x = origin_x < 0 ? -origin_x : 0;
+                ptrdiff_t end_x = (ptrdiff_t)width - origin_x;
+                end_x = end_x > (ptrdiff_t)kernel_width ? (ptrdiff_t)kernel_width : end_x;
+                const int empty = first_y >= end_y || first_x >= end_x;
+                for (size_t start = 0; start < channels; start += 64) {
+                    const size_t remaining = channels - start;
+                    const __mmask64 mask = remaining >= 64 ? ~(__mmask64)0 : (((__mmask64)1 << remaining) - 1);
+                    __m512i maximum = low;
+                    if (!empty) {
+                        maximum = _mm512_maskz_loadu_epi8(mask, plane + ((size_t)(origin_y + first_y) * width
+                                                                         + (size_t)(origin_x + first_x)) * channels
+                                                                        + start);
+                        for (ptrdiff_t ky = first_y; ky < end_y; ky++) {
+                            const uint8_t *row = plane + (size_t)(origin_y + ky) * width * channels + start;
+                            for (ptrdiff_t kx = first_x; kx < end_x; kx++) {
+                                const __m512i tap = _mm512_maskz_loadu_epi8(mask, row + (size_t)(origin_x + kx)
+                                                                                      * channels);
+                                maximum = is_signed ? _mm512_max_epi8(maximum, tap) : _mm512_max_epu8(maximum, tap);
+                            }
+                        }
+                        maximum = is_signed ? _mm512_min_epi8(_mm512_max_epi8(maximum, low), high)
+                                            : _mm512_min_epu8(_mm512_max_epu8(maximum, low), high);
+                    }
+                    _mm512_mask_storeu_epi8(target + start, mask, maximum);
+                }
+                target += channels;
+            }
+        }
+    }
 }
 
 __attribute__((target("avx2")))

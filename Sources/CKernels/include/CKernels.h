@@ -132,7 +132,9 @@ void ck_depthwise_row(const int32_t *window, size_t row_stride, size_t channels,
  * `channels` outputs: accumulators[x * channels + c] = sum over (ky, kx) of
  * window[ky * dilation_height * row_stride + x * stride_width + kx * dilation_width]
  * * weights[(ky * kernel_width + kx) * channels + c], wrapping modulo 2^32.
- * `window` holds one centered value per padded pixel.
+ * `window` holds one centered value per padded pixel. Inputs and weights
+ * must lie in [-255, 255] (centered 8-bit values), which lets the AVX-512
+ * path add two taps per int16 multiply-add.
  */
 void ck_single_channel_row(const int32_t *window, size_t row_stride, size_t channels, size_t output_width,
                            size_t stride_width, size_t kernel_height, size_t kernel_width,

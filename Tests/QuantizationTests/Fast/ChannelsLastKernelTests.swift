@@ -64,11 +64,12 @@ final class ChannelsLastKernelTests: XCTestCase {
     func testIntegerLayerConvolutionPathsMatchReference() throws {
         var generator = SeededGenerator(seed: 0xC0_11A7)
         // (inputChannels, outputChannels, groups, kernel, stride, pad): the 1x1 direct GEMM,
-        // im2col 3x3 with stride 1 and 2, a first layer with one input channel, depthwise,
-        // and a grouped convolution.
+        // im2col 3x3 with stride 1 and 2, first layers with one input channel (a 7x7 window
+        // has more taps than the paired int16 path takes), depthwise, and a grouped convolution.
         let cases: [(Int, Int, Int, Int, Int, Int)] = [
             (5, 7, 1, 1, 1, 0), (16, 33, 1, 1, 1, 0), (3, 9, 1, 3, 1, 1), (6, 20, 1, 3, 2, 1),
-            (1, 32, 1, 3, 1, 1), (1, 5, 1, 5, 2, 2), (8, 8, 8, 3, 1, 1), (8, 16, 8, 3, 2, 1), (6, 4, 2, 3, 1, 0),
+            (1, 32, 1, 3, 1, 1), (1, 5, 1, 5, 2, 2), (1, 70, 1, 7, 1, 3), (8, 8, 8, 3, 1, 1), (8, 16, 8, 3, 2, 1),
+            (6, 4, 2, 3, 1, 0),
         ]
         for (index, testCase) in cases.enumerated() {
             for path in availablePaths {
