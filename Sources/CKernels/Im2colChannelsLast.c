@@ -4,7 +4,7 @@
 
 /*
  * Gathers im2col rows from channels-last bytes. Row p = (n * OH + oy) * OW + ox
- * of the patch matrix holds the taps of output pixel p in tap-major order,
+ * of the patch matrix contains the taps of output pixel p in tap-major order,
  * each tap `channels` bytes starting at channel `first_channel` of input
  * pixel (oy * sh + ky * dh - pad_top, ox * sw + kx * dw - pad_left), or
  * `pad_value` where that pixel lies in the padding.

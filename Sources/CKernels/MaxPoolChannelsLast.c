@@ -71,8 +71,8 @@ static inline __attribute__((always_inline)) void max_pool_unsigned(CK_MAX_POOL_
 
 /*
  * AVX-512: up to 64 channels of one output pixel per register, loaded with
- * a lane mask; the max runs over the window in the register and is stored
- * once. `is_signed` picks vpmaxsb or vpmaxub.
+ * a lane mask. The max runs over the window in the register, which is
+ * stored once. `is_signed` picks vpmaxsb or vpmaxub.
  */
 __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl")))
 static void max_pool_avx512(int is_signed, CK_MAX_POOL_PARAMETERS) {

@@ -6,7 +6,7 @@
  *
  *   acc[x][c] = sum_{ky, kx} window[ky * dh * row_stride + x * sw + kx * dw] * weights[(ky * kw + kx) * channels + c]
  *
- * `window` holds centered inputs (q1 - Z1, zero in the padding), one value
+ * `window` contains centered inputs (q1 - Z1, zero in the padding), one value
  * per pixel, so each tap is one value broadcast against a vector of
  * output-channel weights. Products and sums wrap modulo 2^32 through uint32.
  */
@@ -59,10 +59,10 @@ void single_channel_pixel_avx512(const int32_t *source, size_t row_stride, size_
 }
 
 /*
- * Kernels of up to 32 taps go through vpmaddwd: the centered inputs and
- * weights both lie in [-255, 255], so a pair of taps fits two int16 lanes
- * and one vpmaddwd adds both products (at most 2 * 255^2 in magnitude)
- * exactly into each int32 lane, half the multiplies of vpmulld.
+ * Kernels of up to 32 taps go through vpmaddwd, with half the multiplies
+ * of vpmulld. The centered inputs and weights both lie in [-255, 255], so a
+ * pair of taps fits two int16 lanes. One vpmaddwd then adds both products
+ * (at most 2 * 255^2 in magnitude) exactly into each int32 lane.
  */
 #define CK_PAIRED_TAPS_MAX 32
 

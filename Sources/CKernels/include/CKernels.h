@@ -8,8 +8,14 @@
  * SIMD microkernels that Swift cannot express: an int8 matrix-multiply tile
  * for AVX-512 VNNI (vpdpbusd), for AVX2 (vpmovzxbw/vpmovsxbw + vpmaddwd) and
  * a portable scalar fallback, and a float tile for AVX-512 F and AVX2 with
- * FMA. Packing, zero-point algebra and threading live in Swift: the int8
+ * FMA. Zero-point algebra, validation and threading live in Swift: the int8
  * GEMM in Sources/Quantization/Fast, the float GEMM in Sources/QuantCore/Gemm.
+ *
+ * The channels-last int8 layers add elementwise kernels (activation
+ * packing, im2col, output stage, depthwise and single-channel rows, max
+ * pooling, input quantization). Each picks an AVX-512, AVX2 or portable
+ * path from ck_vector_level(), and every path computes the same bits as the
+ * Swift reference kernels of Sources/Quantization/Kernels.
  *
  * Shape letters: M rows of activations (im2col rows or fully connected
  * inputs), N output columns (output channels), K reduction depth.
@@ -118,9 +124,9 @@ void ck_output_stage_channels(const int32_t *accumulators, size_t accumulator_st
  * accumulators[x * channels + c] = sum over (ky, kx) of
  * window[ky * dilation_height * row_stride + (x * stride_width + kx * dilation_width) * channels + c]
  * * weights[(ky * kernel_width + kx) * channels + c], for x < output_width,
- * wrapping modulo 2^32. `window` holds centered inputs (q1 - Z1, 0 in the
- * padding) starting at the first input row of the output row; `row_stride`
- * is the elements per padded input row.
+ * wrapping modulo 2^32. `window` contains centered inputs (q1 - Z1, 0 in
+ * the padding) from the first input row of the output row on, and
+ * `row_stride` is the number of elements per padded input row.
  */
 void ck_depthwise_row(const int32_t *window, size_t row_stride, size_t channels, size_t output_width,
                       size_t stride_width, size_t kernel_height, size_t kernel_width,
@@ -132,7 +138,7 @@ void ck_depthwise_row(const int32_t *window, size_t row_stride, size_t channels,
  * `channels` outputs: accumulators[x * channels + c] = sum over (ky, kx) of
  * window[ky * dilation_height * row_stride + x * stride_width + kx * dilation_width]
  * * weights[(ky * kernel_width + kx) * channels + c], wrapping modulo 2^32.
- * `window` holds one centered value per padded pixel. Inputs and weights
+ * `window` contains one centered value per padded pixel. Inputs and weights
  * must lie in [-255, 255] (centered 8-bit values), which lets the AVX-512
  * path add two taps per int16 multiply-add.
  */

@@ -3,8 +3,8 @@
 /// The shape of an `IntegerTensor` is always the graph's logical shape
 /// ([N, C, H, W] for images). Inside an int8 program, 4-D activations are
 /// kept channels-last, so that a convolution's GEMM reads the channels of a
-/// pixel as one contiguous row, a 1x1 convolution needs no im2col at all,
-/// and its output rows are already the next layer's input. The boundaries
+/// pixel as one contiguous row. A 1x1 convolution then needs no im2col at
+/// all, and its output rows are already the next layer's input. The boundaries
 /// to float and the operations that need the logical order (Flatten,
 /// Reshape, Concat, fully connected on 4-D input) convert.
 public enum ActivationLayout: String, Sendable, Equatable, Hashable {
@@ -40,8 +40,8 @@ func transposeMatrices<Element>(_ source: UnsafePointer<Element>, outer: Int, ro
 }
 
 /// Returns `values` of the 4-D logical `shape` moved from layout `from` to
-/// layout `to` (a copy when they differ, `values` itself when they do not
-/// or when one of C and H * W is 1, where both layouts store the same order).
+/// layout `to`, as a copy. It returns `values` itself when the layouts are
+/// equal, or when C or H * W is 1, because both layouts then store the same order.
 func relayout<Element>(_ values: [Element], shape: [Int], from: ActivationLayout,
                        to: ActivationLayout) -> [Element] {
     guard from != to, shape.count == 4 else { return values }

@@ -19,7 +19,7 @@ import CKernels
 ///
 /// The loop is C because it needs the 64-bit vector multiplies and per-lane
 /// shifts of AVX2 and AVX-512, which the x86-64 baseline Swift code is
-/// compiled without; it picks the widest at run time and has a portable path.
+/// compiled without. It picks the widest at run time and has a portable path.
 struct ChannelOutputStage {
     private let bias: UnsafeMutablePointer<Int32>
     private let multipliers: UnsafeMutablePointer<Int32>

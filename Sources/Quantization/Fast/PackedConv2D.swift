@@ -87,7 +87,7 @@ public func packedConv2D<Element: QuantizedValue & Int8GemmElement>(
 }
 
 /// Writes the patch rows `rows` (p = (n * OH + oy) * OW + ox) of group
-/// `group` into `matrix`, one after the other: row p holds the window of
+/// `group` into `matrix`, one after the other: row p contains the window of
 /// output pixel p in tap-major order, each tap the group's C/groups
 /// channels of one NHWC input pixel, or `padValue` where the tap lies in
 /// the padding (`ck_im2col_channels_last`).

@@ -179,7 +179,7 @@ final class PackedLayerTests: XCTestCase {
 }
 
 /// Runs `packedConv2D` on freshly packed weights, with `input` and the
-/// result in NCHW (moved to and from the kernel's NHWC); fails when the
+/// result in NCHW, moved to and from the kernel's NHWC. Fails when the
 /// layer cannot be packed or the kernel declines it.
 func runPackedConv2D<Element: QuantizedValue & Int8GemmElement>(
     input: [Element], weights: [Element], bias: [Int32]?, shape: Conv2DShape, parameters: AccumulatingLayerParameters
