@@ -28,8 +28,8 @@ final class IntegerOnlyRuntimeTests: XCTestCase {
         }
         XCTAssertGreaterThanOrEqual(checked, 10)
 
-        let engineFiles = ["IntegerTensor.swift", "IntegerLayer.swift", "IntegerLayerExecution.swift",
-                           "MixedRuntime.swift", "ProgramStep.swift", "ExecutionProgram.swift", "ValueStore.swift",
+        let engineFiles = ["IntegerTensor.swift", "ActivationLayout.swift", "IntegerLayer.swift",
+                           "IntegerLayerExecution.swift", "MixedRuntime.swift", "ProgramStep.swift", "ExecutionProgram.swift", "ValueStore.swift",
                            "MixedRuntimeError.swift"]
         for name in engineFiles {
             let file = packageRoot.appendingPathComponent("Sources/Quantization/Engine").appendingPathComponent(name)

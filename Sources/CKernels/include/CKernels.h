@@ -8,8 +8,14 @@
  * SIMD microkernels that Swift cannot express: an int8 matrix-multiply tile
  * for AVX-512 VNNI (vpdpbusd), for AVX2 (vpmovzxbw/vpmovsxbw + vpmaddwd) and
  * a portable scalar fallback, and a float tile for AVX-512 F and AVX2 with
- * FMA. Packing, zero-point algebra and threading live in Swift: the int8
+ * FMA. Zero-point algebra, validation and threading live in Swift: the int8
  * GEMM in Sources/Quantization/Fast, the float GEMM in Sources/QuantCore/Gemm.
+ *
+ * The channels-last int8 layers add elementwise kernels (activation
+ * packing, im2col, output stage, depthwise and single-channel rows, max
+ * pooling, input quantization). Each picks an AVX-512, AVX2 or portable
+ * path from ck_vector_level(), and every path computes the same bits as the
+ * Swift reference kernels of Sources/Quantization/Kernels.
  *
  * Shape letters: M rows of activations (im2col rows or fully connected
  * inputs), N output columns (output channels), K reduction depth.
@@ -89,17 +95,110 @@ void ck_f32_gemm_tile(ck_isa isa, size_t depth, const float *a, size_t lda,
                       const float *b_panel, float *c, size_t ldc,
                       size_t rows, size_t columns, int accumulate);
 
+
+/* Returns 2 for AVX-512 (F, BW, DQ, VL), 1 for AVX2, 0 otherwise: the path
+ * the elementwise kernels below take on this CPU, detected once. */
+int ck_vector_level(void);
+
+/* Caps ck_vector_level at `limit` (2 lifts the cap), so that tests can run
+ * the AVX2 and portable paths of the elementwise kernels on any CPU. */
+void ck_limit_vector_level(int limit);
+
 /*
- * Writes output[i * output_stride] = clamp(Z3 + M * (accumulators[i] + bias),
- * lower, upper) for i < count as bytes (int8 or uint8 bit patterns), with
- * M = m0 * 2^shift / 2^31 applied as a rounding doubling high multiply and
- * a rounding right shift; m0 must be 0 or in [2^30, 2^31), shift in -31...30,
- * and the zero-point and bounds in [-128, 255]. Bit-exact with the Swift
- * `outputStage` of the integer kernels.
+ * The integer output stage over a rows x channels block laid out
+ * channels-last: output[r * output_stride + c] = clamp(Z3 + M_c *
+ * (accumulators[r * accumulator_stride + c] + bias[c]), lower, upper) as
+ * bytes (int8 or uint8 bit patterns), with M_c = m0[c] * 2^shift[c] / 2^31
+ * applied as a rounding doubling high multiply and a rounding right shift;
+ * each m0 must be 0 or in [2^30, 2^31), each shift in -31...30, and the
+ * zero-point and bounds in [-128, 255]. Bit-exact with the Swift
+ * `outputStage`.
  */
-void ck_output_stage_row(const int32_t *accumulators, size_t count, int32_t bias, int32_t m0, int32_t shift,
-                         int32_t output_zero_point, int32_t lower, int32_t upper,
-                         void *output, ptrdiff_t output_stride);
+void ck_output_stage_channels(const int32_t *accumulators, size_t accumulator_stride, size_t rows,
+                              size_t channels, const int32_t *bias, const int32_t *m0, const int32_t *shift,
+                              int32_t output_zero_point, int32_t lower, int32_t upper,
+                              void *output, size_t output_stride);
+
+/*
+ * One output row of a depthwise convolution on channels-last int32 data:
+ * accumulators[x * channels + c] = sum over (ky, kx) of
+ * window[ky * dilation_height * row_stride + (x * stride_width + kx * dilation_width) * channels + c]
+ * * weights[(ky * kernel_width + kx) * channels + c], for x < output_width,
+ * wrapping modulo 2^32. `window` contains centered inputs (q1 - Z1, 0 in
+ * the padding) from the first input row of the output row on, and
+ * `row_stride` is the number of elements per padded input row.
+ */
+void ck_depthwise_row(const int32_t *window, size_t row_stride, size_t channels, size_t output_width,
+                      size_t stride_width, size_t kernel_height, size_t kernel_width,
+                      size_t dilation_height, size_t dilation_width, const int32_t *weights,
+                      int32_t *accumulators);
+
+/*
+ * The row of ck_depthwise_row for an input with one channel feeding all
+ * `channels` outputs: accumulators[x * channels + c] = sum over (ky, kx) of
+ * window[ky * dilation_height * row_stride + x * stride_width + kx * dilation_width]
+ * * weights[(ky * kernel_width + kx) * channels + c], wrapping modulo 2^32.
+ * `window` contains one centered value per padded pixel. Inputs and weights
+ * must lie in [-255, 255] (centered 8-bit values), which lets the AVX-512
+ * path add two taps per int16 multiply-add.
+ */
+void ck_single_channel_row(const int32_t *window, size_t row_stride, size_t channels, size_t output_width,
+                           size_t stride_width, size_t kernel_height, size_t kernel_width,
+                           size_t dilation_height, size_t dilation_width, const int32_t *weights,
+                           int32_t *accumulators);
+
+/* target[i] = source[i] - zero_point for i < count, the bytes read as int8
+ * when is_signed, else as uint8. */
+void ck_center_bytes(const void *source, size_t count, int is_signed, int32_t zero_point, int32_t *target);
+
+/*
+ * Packs `rows` <= CK_TILE_ROWS activation rows (row r at source + r *
+ * row_stride, `depth` bytes each) into one A panel of ck_u8s8_gemm_tile:
+ * a'[group][row][4] with a' = a ^ flip (0x80 adds 128 to int8 bytes, 0
+ * keeps uint8), zero bytes for the depth padding and for rows past `rows`.
+ * Stores sum_k a'[row][k] of each of the CK_TILE_ROWS rows in row_sums
+ * (0 for the padding rows); these sums are below 2^31 whenever depth is.
+ */
+void ck_pack_activation_tile(const uint8_t *source, size_t row_stride, size_t rows, size_t depth, uint8_t flip,
+                             uint8_t *packed, int32_t *row_sums);
+
+/*
+ * Quantizes float32 values to bytes (int8 or uint8 bit patterns):
+ * output[i] = clamp(Z + round(values[i] / scale), qmin, qmax), the quotient
+ * rounded half away from zero, NaN to Z. qmin, qmax and Z must lie in
+ * [-128, 255]. Bit-exact with QuantizationParameters.quantize.
+ */
+void ck_quantize_floats(const float *values, size_t count, float scale, int32_t zero_point, int32_t qmin,
+                        int32_t qmax, void *output);
+
+/*
+ * Max pooling over channels-last bytes (int8 when is_signed, else uint8):
+ * input [batch][height][width][channels], output
+ * [batch][output_height][output_width][channels], each output the max of
+ * its window's taps inside the input, clamped to [lower, upper] (both in the
+ * element type), or `lower` for a window entirely in the padding. The
+ * caller has validated the geometry.
+ */
+void ck_max_pool_channels_last(int is_signed, const void *input, size_t batch, size_t height, size_t width,
+                               size_t channels, size_t kernel_height, size_t kernel_width, size_t stride_height,
+                               size_t stride_width, size_t pad_top, size_t pad_left, size_t output_height,
+                               size_t output_width, int32_t lower, int32_t upper, void *output);
+
+/*
+ * Writes rows first_row ..< first_row + rows of the im2col matrix of a
+ * channels-last byte input [N][height][width][input_channels] into
+ * `matrix`, one after the other. Row p = (n * OH + oy) * OW + ox holds, for
+ * each tap (ky, kx) in row-major order, the `channels` bytes from channel
+ * `first_channel` of input pixel (oy * stride_height + ky * dilation_height
+ * - pad_top, ox * stride_width + kx * dilation_width - pad_left), or
+ * `pad_value` bytes where that pixel is outside the input.
+ */
+void ck_im2col_channels_last(const uint8_t *input, size_t height, size_t width, size_t input_channels,
+                             size_t first_channel, size_t channels, size_t kernel_height, size_t kernel_width,
+                             size_t stride_height, size_t stride_width, size_t dilation_height,
+                             size_t dilation_width, size_t pad_top, size_t pad_left, size_t output_height,
+                             size_t output_width, size_t first_row, size_t rows, uint8_t pad_value,
+                             uint8_t *matrix);
 
 /*
  * Calibration statistics over float32 tensors (HistogramFill.c). isa is

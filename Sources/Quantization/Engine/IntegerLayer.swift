@@ -49,24 +49,24 @@ public struct IntegerLayer: Sendable, Equatable {
             let channelsPerGroup = weights.count / (outputChannels * taps)
             if groups > 1 && channelsPerGroup == 1 { return nil }
             return pack(weights, outputChannels: outputChannels, depth: channelsPerGroup * taps, groups: groups,
-                        weightZeroPoints: parameters.weightZeroPoints)
+                        weightZeroPoints: parameters.weightZeroPoints, taps: taps)
         case let .fullyConnected(weights, _, inputFeatures, outputFeatures, parameters):
             return pack(weights, outputChannels: outputFeatures, depth: inputFeatures, groups: 1,
-                        weightZeroPoints: parameters.weightZeroPoints)
+                        weightZeroPoints: parameters.weightZeroPoints, taps: 1)
         default:
             return nil
         }
     }
 
     private static func pack(_ weights: IntegerStorage, outputChannels: Int, depth: Int, groups: Int,
-                             weightZeroPoints: [Int32]) -> PackedLayerWeights? {
+                             weightZeroPoints: [Int32], taps: Int) -> PackedLayerWeights? {
         switch weights {
         case .int8(let values):
             return PackedLayerWeights(weights: values, outputChannels: outputChannels, depth: depth, groups: groups,
-                                      weightZeroPoints: weightZeroPoints)
+                                      weightZeroPoints: weightZeroPoints, taps: taps)
         case .uint8(let values):
             return PackedLayerWeights(weights: values, outputChannels: outputChannels, depth: depth, groups: groups,
-                                      weightZeroPoints: weightZeroPoints)
+                                      weightZeroPoints: weightZeroPoints, taps: taps)
         }
     }
 }

@@ -4,6 +4,9 @@
 // (`packedConv2D`, `packedFullyConnected`), grouped convolutions with one
 // input channel per group on `depthwiseConv2D`, all bit-exact with the
 // scalar kernels `conv2D` and `fullyConnected`, which run everything else.
+// The fast convolution and pooling kernels take and return channels-last
+// activations; each operation converts an input it gets in the other
+// layout (see `ActivationLayout`).
 
 extension IntegerLayer {
     /// Computes the layer's output from `inputs` (one per entry of `inputs`,
@@ -24,7 +27,6 @@ extension IntegerLayer {
 
     private func executeTyped<Element: QuantizedValue & Int8GemmElement>(_ inputs: [IntegerTensor],
                                                       _ type: Element.Type) throws(MixedRuntimeError) -> IntegerTensor {
-        let values: [[Element]] = inputs.map { $0.values(Element.self) }
         let first = inputs[0]
         do {
             switch operation {
@@ -40,37 +42,41 @@ extension IntegerLayer {
                     dilationHeight: window.dilations[0], dilationWidth: window.dilations[1],
                     padTop: vertical.before, padLeft: horizontal.before,
                     padBottom: vertical.after, padRight: horizontal.after, groups: groups)
-                if shape.groups > 1, shape.groups == shape.inputChannels,
-                   let output = try packedOutput(values[0], bias: bias, count: shape.outputCount,
-                                                 run: { input, biasBuffer, output, scratch in
+                let outputShape = [shape.batch, outputChannels, shape.outputHeight, shape.outputWidth]
+                let channelsLast = first.inLayout(.channelsLast).values(Element.self)
+                if shape.groups > 1 || shape.inputChannels == 1, shape.groups == shape.inputChannels,
+                   let output = try fastOutput(channelsLast, bias: bias, count: shape.outputCount,
+                                               run: { input, biasBuffer, output, scratch in
                        try weights.values(Element.self).withUnsafeBufferPointer { weightBuffer in
                            try depthwiseConv2D(input: input, weights: weightBuffer, bias: biasBuffer,
                                                output: output, shape: shape, parameters: parameters,
                                                scratch: scratch)
                        }
                    }) {
-                    return result(output, shape: [shape.batch, outputChannels, shape.outputHeight, shape.outputWidth])
+                    return result(output, shape: outputShape, layout: .channelsLast)
                 }
                 if let packed = packedWeights,
-                   let output = try packedOutput(values[0], bias: bias, count: shape.outputCount,
-                                                 run: { input, biasBuffer, output, scratch in
+                   let output = try fastOutput(channelsLast, bias: bias, count: shape.outputCount,
+                                               run: { input, biasBuffer, output, scratch in
                        try packedConv2D(input: input, weights: packed, bias: biasBuffer, output: output,
                                         shape: shape, parameters: parameters, scratch: scratch)
                    }) {
-                    return result(output, shape: [shape.batch, outputChannels, shape.outputHeight, shape.outputWidth])
+                    return result(output, shape: outputShape, layout: .channelsLast)
                 }
-                let output = try conv2D(input: values[0], weights: weights.values(Element.self), bias: bias,
+                let output = try conv2D(input: first.inLayout(.rowMajor).values(Element.self),
+                                        weights: weights.values(Element.self), bias: bias,
                                         shape: shape, parameters: parameters)
-                return result(output, shape: [shape.batch, outputChannels, shape.outputHeight, shape.outputWidth])
+                return result(output, shape: outputShape)
 
             case let .fullyConnected(weights, bias, inputFeatures, outputFeatures, parameters):
                 guard let last = first.shape.last, last == inputFeatures else {
                     throw shapeError("expected last dimension \(inputFeatures), got shape \(first.shape)")
                 }
+                let input = first.inLayout(.rowMajor).values(Element.self)
                 let rows = first.count / inputFeatures
                 if let packed = packedWeights,
-                   let output = try packedOutput(values[0], bias: bias, count: rows * outputFeatures,
-                                                 run: { input, biasBuffer, output, scratch in
+                   let output = try fastOutput(input, bias: bias, count: rows * outputFeatures,
+                                               run: { input, biasBuffer, output, scratch in
                        try packedFullyConnected(input: input, weights: packed, bias: biasBuffer, output: output,
                                                 batch: rows, inputFeatures: inputFeatures,
                                                 outputFeatures: outputFeatures, parameters: parameters,
@@ -78,7 +84,7 @@ extension IntegerLayer {
                    }) {
                     return result(output, shape: first.shape.dropLast() + [outputFeatures])
                 }
-                let output = try fullyConnected(input: values[0], weights: weights.values(Element.self), bias: bias,
+                let output = try fullyConnected(input: input, weights: weights.values(Element.self), bias: bias,
                                                 batch: rows, inputFeatures: inputFeatures,
                                                 outputFeatures: outputFeatures, parameters: parameters)
                 return result(output, shape: first.shape.dropLast() + [outputFeatures])
@@ -87,25 +93,51 @@ extension IntegerLayer {
                 guard inputs.count == 2, inputs[1].shape == first.shape else {
                     throw shapeError("integer Add needs two inputs of one shape, got \(inputs.map(\.shape))")
                 }
-                return result(try add(values[0], values[1], parameters: parameters), shape: first.shape)
+                let second = inputs[1].inLayout(first.layout)
+                return result(try add(first.values(Element.self), second.values(Element.self), parameters: parameters),
+                              shape: first.shape, layout: first.layout)
 
             case let .maxPool(window, clamp):
                 let shape = try poolShape(window, input: first.shape)
-                let output = try maxPool2D(input: values[0], shape: shape, outputClamp: clamp)
-                return result(output, shape: [shape.batch, shape.channels, shape.outputHeight, shape.outputWidth])
+                let outputShape = [shape.batch, shape.channels, shape.outputHeight, shape.outputWidth]
+                if first.layout == .channelsLast {
+                    let input = first.values(Element.self)
+                    let output = try makeOutput(Element.self, count: shape.outputCount) { output throws(KernelError) in
+                        try input.withUnsafeBufferPointer { input throws(KernelError) in
+                            try maxPool2DChannelsLast(input: input, output: output, shape: shape, outputClamp: clamp)
+                        }
+                    }
+                    return result(output, shape: outputShape, layout: .channelsLast)
+                }
+                let output = try maxPool2D(input: first.values(Element.self), shape: shape, outputClamp: clamp)
+                return result(output, shape: outputShape)
 
             case let .averagePool(window, countIncludePad, clamp):
                 let shape = try poolShape(window, input: first.shape)
-                let output = try averagePool2D(input: values[0], shape: shape, zeroPoint: first.zeroPoint,
-                                               countIncludePad: countIncludePad, outputClamp: clamp)
+                let output = try averagePool2D(input: first.inLayout(.rowMajor).values(Element.self), shape: shape,
+                                               zeroPoint: first.zeroPoint, countIncludePad: countIncludePad,
+                                               outputClamp: clamp)
                 return result(output, shape: [shape.batch, shape.channels, shape.outputHeight, shape.outputWidth])
 
             case .globalAveragePool(let parameters):
                 guard first.shape.count == 4 else { throw shapeError("needs [N, C, H, W], got \(first.shape)") }
-                let output = try globalAveragePool(input: values[0], batch: first.shape[0], channels: first.shape[1],
-                                                   height: first.shape[2], width: first.shape[3],
-                                                   parameters: parameters)
-                return result(output, shape: [first.shape[0], first.shape[1], 1, 1])
+                let (batch, channels, height, width) = (first.shape[0], first.shape[1], first.shape[2], first.shape[3])
+                let outputShape = [batch, channels, 1, 1]
+                if first.layout == .channelsLast {
+                    let input = first.values(Element.self)
+                    let scratch = try IntegerScratch.forCurrentThread()
+                    let output = try makeOutput(Element.self, count: batch * channels) { output throws(KernelError) in
+                        try input.withUnsafeBufferPointer { input throws(KernelError) in
+                            try globalAveragePoolChannelsLast(input: input, output: output, batch: batch,
+                                                              channels: channels, height: height, width: width,
+                                                              parameters: parameters, scratch: scratch)
+                        }
+                    }
+                    return result(output, shape: outputShape)
+                }
+                let output = try globalAveragePool(input: first.values(Element.self), batch: batch, channels: channels,
+                                                   height: height, width: width, parameters: parameters)
+                return result(output, shape: outputShape)
 
             case let .concat(axis, parameters):
                 guard inputs.allSatisfy({ $0.shape.count == first.shape.count && axis < $0.shape.count }) else {
@@ -114,8 +146,8 @@ extension IntegerLayer {
                 let outer = first.shape[..<axis].reduce(1, *)
                 let inner = first.shape[(axis + 1)...].reduce(1, *)
                 let extents = inputs.map { $0.shape[axis] }
-                let output = try concat(values, outer: outer, axisExtents: extents, inner: inner,
-                                        parameters: parameters)
+                let output = try concat(inputs.map { $0.inLayout(.rowMajor).values(Element.self) }, outer: outer,
+                                        axisExtents: extents, inner: inner, parameters: parameters)
                 var shape = first.shape
                 shape[axis] = extents.reduce(0, +)
                 return result(output, shape: shape)
@@ -124,7 +156,7 @@ extension IntegerLayer {
                 guard let shape = rule.outputShape(for: first.shape) else {
                     throw shapeError("\(rule) does not fit input shape \(first.shape)")
                 }
-                var output = first
+                var output = first.inLayout(.rowMajor)
                 output.shape = shape
                 return output
             }
@@ -137,18 +169,19 @@ extension IntegerLayer {
         }
     }
 
-    /// Runs a packed kernel from `input` and `bias` into a new array of
+    /// Runs a fast kernel from `input` and `bias` into a new array of
     /// `count` elements with the calling thread's scratch, or returns nil
-    /// when the kernel declined (its accumulators could overflow).
-    private func packedOutput<Element: QuantizedValue & Int8GemmElement>(
+    /// when the kernel declined (its accumulators could overflow, or the
+    /// layer does not have its shape).
+    private func fastOutput<Element: QuantizedValue & Int8GemmElement>(
         _ input: [Element], bias: [Int32]?, count: Int,
         run: (UnsafeBufferPointer<Element>, UnsafeBufferPointer<Int32>?, UnsafeMutableBufferPointer<Element>,
               IntegerScratch) throws -> Bool
     ) throws -> [Element]? {
         let scratch = try IntegerScratch.forCurrentThread()
-        var output = [Element](repeating: 0, count: count)
-        let ran = try input.withUnsafeBufferPointer { inputBuffer in
-            try output.withUnsafeMutableBufferPointer { outputBuffer in
+        var ran = false
+        let output = try makeOutput(Element.self, count: count) { outputBuffer in
+            ran = try input.withUnsafeBufferPointer { inputBuffer in
                 if let bias {
                     return try bias.withUnsafeBufferPointer { try run(inputBuffer, $0, outputBuffer, scratch) }
                 }
@@ -158,8 +191,28 @@ extension IntegerLayer {
         return ran ? output : nil
     }
 
-    private func result<Element: QuantizedValue>(_ values: [Element], shape: [Int]) -> IntegerTensor {
-        IntegerTensor(shape: shape, storage: IntegerStorage(values), zeroPoint: outputZeroPoint)
+    /// Returns a new array of `count` elements that `fill` writes entirely;
+    /// it is not zeroed first. The elements are trivial 8-bit integers, so an
+    /// array left unwritten by a failing `fill` is discarded without harm.
+    private func makeOutput<Element: QuantizedValue, Failure: Error>(
+        _ type: Element.Type, count: Int, _ fill: (UnsafeMutableBufferPointer<Element>) throws(Failure) -> Void
+    ) throws(Failure) -> [Element] {
+        var failure: Failure?
+        let output = [Element](unsafeUninitializedCapacity: count) { buffer, initialized in
+            do throws(Failure) {
+                try fill(buffer)
+            } catch {
+                failure = error
+            }
+            initialized = count
+        }
+        if let failure { throw failure }
+        return output
+    }
+
+    private func result<Element: QuantizedValue>(_ values: [Element], shape: [Int],
+                                                 layout: ActivationLayout = .rowMajor) -> IntegerTensor {
+        IntegerTensor(shape: shape, storage: IntegerStorage(values), zeroPoint: outputZeroPoint, layout: layout)
     }
 
     private func shapeError(_ reason: String) -> MixedRuntimeError {
@@ -181,7 +234,11 @@ extension IntegerLayer {
 extension IntegerStorage {
     /// Wraps `values`, whose type is one of the two containers.
     public init<Element: QuantizedValue>(_ values: [Element]) {
-        if let signed = values as? [Int8] {
+        if Element.self == Int8.self {
+            self = .int8(unsafeBitCast(values, to: [Int8].self))
+        } else if Element.self == UInt8.self {
+            self = .uint8(unsafeBitCast(values, to: [UInt8].self))
+        } else if let signed = values as? [Int8] {
             self = .int8(signed)
         } else {
             self = .uint8(values as! [UInt8])
@@ -190,9 +247,14 @@ extension IntegerStorage {
 
     /// Returns the elements as `Element`. The caller has checked the container.
     public func values<Element: QuantizedValue>(_ type: Element.Type) -> [Element] {
+        // Same-type arrays are reinterpreted without a copy or a dynamic cast.
         switch self {
-        case .int8(let values): return values as? [Element] ?? values.map { Element(truncatingIfNeeded: $0) }
-        case .uint8(let values): return values as? [Element] ?? values.map { Element(truncatingIfNeeded: $0) }
+        case .int8(let values):
+            if Element.self == Int8.self { return unsafeBitCast(values, to: [Element].self) }
+            return values.map { Element(truncatingIfNeeded: $0) }
+        case .uint8(let values):
+            if Element.self == UInt8.self { return unsafeBitCast(values, to: [Element].self) }
+            return values.map { Element(truncatingIfNeeded: $0) }
         }
     }
 }
@@ -212,6 +274,6 @@ extension IntegerTensor {
         case (.uint8(let values), .int8): storage = .int8(try requantize(values, to: Int8.self, parameters: parameters))
         case (.uint8(let values), .uint8): storage = .uint8(try requantize(values, to: UInt8.self, parameters: parameters))
         }
-        return IntegerTensor(shape: shape, storage: storage, zeroPoint: parameters.outputZeroPoint)
+        return IntegerTensor(shape: shape, storage: storage, zeroPoint: parameters.outputZeroPoint, layout: layout)
     }
 }

@@ -1,16 +1,24 @@
+import CKernels
+
 /// Quantized 2-D convolution with one input channel per group (depthwise
-/// with any channel multiplier, or a single-channel input with groups = 1),
-/// bit-exact with `conv2D`. With g = co / (Cout / groups) the input channel
-/// of output channel co:
+/// with any channel multiplier, or a single-channel input with groups = 1)
+/// over channels-last (NHWC) activations, bit-exact with `conv2D` on the
+/// same values in NCHW. With g = co / (Cout / groups) the input channel of
+/// output channel co:
 ///
-///     P[g][y][x] = q1[n, g, y - padTop, x - padLeft] - Z1   (0 in the padding)
-///     acc[co][oy][ox] = sum_{ky, kx} P[g][oy*sH + ky*dH][ox*sW + kx*dW] * (q2[co, 0, ky, kx] - Z2[co])
-///     q3[n, co, oy, ox] = clamp(Z3 + M[co] * (acc + bias[co]))   (outputStageRow)
+///     P[y][x][co] = q1[n, y - padTop, x - padLeft, g] - Z1   (0 in the padding)
+///     W[ky][kx][co] = q2[co, 0, ky, kx] - Z2[co]
+///     acc[oy][ox][co] = sum_{ky, kx} P[oy*sH + ky*dH][ox*sW + kx*dW][co] * W[ky][kx][co]
+///     q3[n, oy, ox, co] = clamp(Z3 + M[co] * (acc + bias[co]))   (ChannelOutputStage)
 ///
-/// A padded tap holds 0 after subtracting Z1, so it adds nothing, as the
-/// reference kernel's skipped taps do. Sums wrap modulo 2^32 like the
-/// reference's, so the final accumulator is the same integer. The innermost
-/// loop runs along an output row with a fixed weight, which vectorizes.
+/// P repeats each input channel for its Cout/groups output channels, so one
+/// loop over co serves every channel multiplier. A single input channel (a
+/// first layer on a grayscale image) stays one value per pixel, broadcast
+/// against the weights of all output channels (`ck_single_channel_row`). A padded tap
+/// holds 0, so it adds nothing, as the reference kernel's skipped taps do.
+/// Products and sums wrap modulo 2^32 like the reference's, so the final
+/// accumulator is the same integer. The channel loop is innermost
+/// (`ck_depthwise_row`), which vectorizes.
 ///
 /// Returns false, computing nothing, when a group has more than one input
 /// channel; the caller then runs `conv2D` or the packed GEMM.
@@ -37,67 +45,66 @@ public func depthwiseConv2D<Element: QuantizedValue & Int8GemmElement>(
 
     let inputHeight = shape.inputHeight, inputWidth = shape.inputWidth
     let kernelHeight = shape.kernelHeight, kernelWidth = shape.kernelWidth
-    let strideHeight = shape.strideHeight, strideWidth = shape.strideWidth
-    let dilationHeight = shape.dilationHeight, dilationWidth = shape.dilationWidth
+    let strideHeight = shape.strideHeight
     let channels = shape.outputChannels, inputChannels = shape.inputChannels
-    let channelsPerGroup = shape.outputChannelsPerGroup
+    let multiplier = shape.outputChannelsPerGroup
     let paddedHeight = max(shape.padTop + inputHeight,
-                           (outputHeight - 1) * strideHeight + (kernelHeight - 1) * dilationHeight + 1)
+                           (outputHeight - 1) * strideHeight + (kernelHeight - 1) * shape.dilationHeight + 1)
     let paddedWidth = max(shape.padLeft + inputWidth,
-                          (outputWidth - 1) * strideWidth + (kernelWidth - 1) * dilationWidth + 1)
-    let paddedPlane = paddedHeight * paddedWidth
-    let inputPlane = inputHeight * inputWidth
-    let outputPlane = outputHeight * outputWidth
-    let weightPlane = kernelHeight * kernelWidth
+                          (outputWidth - 1) * shape.strideWidth + (kernelWidth - 1) * shape.dilationWidth + 1)
+    // A single input channel stays one value per pixel and is broadcast per tap;
+    // otherwise each input channel is repeated for its output channels.
+    let singleChannel = inputChannels == 1 && channels > 1
+    let paddedRow = paddedWidth * (singleChannel ? 1 : channels)
+    let taps = kernelHeight * kernelWidth
     let inputZeroPoint = parameters.inputZeroPoint
     let weightZeroPoints = parameters.weightZeroPoints
-    let multipliers = parameters.outputMultipliers
 
-    let buffer = scratch.accumulatorBuffer(count: paddedPlane + outputPlane)
-    let padded = buffer.baseAddress!
-    let sums = buffer.baseAddress! + paddedPlane
-    // The border stays 0 for every channel, so only the interior is rewritten per channel.
-    padded.update(repeating: 0, count: paddedPlane)
+    // W, tap-major, with Z2 already subtracted.
+    let centeredWeights = scratch.buffer(.weights, Int32.self, count: taps * channels).baseAddress!
+    for channel in 0..<channels {
+        let weightZeroPoint = weightZeroPoints[weightZeroPoints.count == 1 ? 0 : channel]
+        for tap in 0..<taps {
+            centeredWeights[tap * channels + channel] =
+                Int32(truncatingIfNeeded: weights[channel * taps + tap]) &- weightZeroPoint
+        }
+    }
+
+    // P. The border stays 0 for every image, so only the interior is rewritten per image.
+    let padded = scratch.buffer(.padded, Int32.self, count: paddedHeight * paddedRow).baseAddress!
+    padded.update(repeating: 0, count: paddedHeight * paddedRow)
+    let sums = scratch.accumulatorBuffer(count: outputWidth * channels).baseAddress!
+    let stage = ChannelOutputStage(parameters: parameters, bias: bias, channels: channels, scratch: scratch)
     let source = input.baseAddress!
-    let weightBase = weights.baseAddress!
 
     for image in 0..<shape.batch {
-        for group in 0..<inputChannels {
-            let plane = source + (image * inputChannels + group) * inputPlane
-            for row in 0..<inputHeight {
-                let from = plane + row * inputWidth
-                let to = padded + (row + shape.padTop) * paddedWidth + shape.padLeft
-                for column in 0..<inputWidth {
-                    to[column] = Int32(truncatingIfNeeded: from[column]) &- inputZeroPoint
+        for row in 0..<inputHeight {
+            let from = source + (image * inputHeight + row) * inputWidth * inputChannels
+            let to = padded + (row + shape.padTop) * paddedRow + shape.padLeft * (singleChannel ? 1 : channels)
+            if multiplier == 1 || singleChannel {
+                ck_center_bytes(from, inputWidth * inputChannels, Element.isSigned ? 1 : 0, inputZeroPoint, to)
+            } else {
+                for pixel in 0..<(inputWidth * inputChannels) {
+                    let centered = Int32(truncatingIfNeeded: from[pixel]) &- inputZeroPoint
+                    let target = to + pixel * multiplier
+                    for copy in 0..<multiplier { target[copy] = centered }
                 }
             }
+        }
 
-            for channel in (group * channelsPerGroup)..<((group + 1) * channelsPerGroup) {
-                sums.update(repeating: 0, count: outputPlane)
-                let weightZeroPoint = weightZeroPoints[weightZeroPoints.count == 1 ? 0 : channel]
-                let filter = weightBase + channel * weightPlane
-                for kernelY in 0..<kernelHeight {
-                    for kernelX in 0..<kernelWidth {
-                        let weight = Int32(truncatingIfNeeded: filter[kernelY * kernelWidth + kernelX])
-                            &- weightZeroPoint
-                        let tap = padded + kernelY * dilationHeight * paddedWidth + kernelX * dilationWidth
-                        for outputY in 0..<outputHeight {
-                            let from = tap + outputY * strideHeight * paddedWidth
-                            let to = sums + outputY * outputWidth
-                            if strideWidth == 1 {
-                                for outputX in 0..<outputWidth { to[outputX] &+= from[outputX] &* weight }
-                            } else {
-                                for outputX in 0..<outputWidth { to[outputX] &+= from[outputX &* strideWidth] &* weight }
-                            }
-                        }
-                    }
-                }
-
-                outputStageRow(UnsafePointer(sums), count: outputPlane, bias: bias?[channel] ?? 0,
-                               multiplier: multipliers[multipliers.count == 1 ? 0 : channel],
-                               outputZeroPoint: parameters.outputZeroPoint, clamp: parameters.outputClamp,
-                               output: output.baseAddress! + (image * channels + channel) * outputPlane, outputStride: 1)
+        for outputY in 0..<outputHeight {
+            let window = padded + outputY * strideHeight * paddedRow
+            if singleChannel {
+                ck_single_channel_row(window, paddedRow, channels, outputWidth, shape.strideWidth, kernelHeight,
+                                      kernelWidth, shape.dilationHeight, shape.dilationWidth, centeredWeights, sums)
+            } else {
+                ck_depthwise_row(window, paddedRow, channels, outputWidth, shape.strideWidth, kernelHeight,
+                                 kernelWidth, shape.dilationHeight, shape.dilationWidth, centeredWeights, sums)
             }
+            stage.apply(UnsafePointer(sums), accumulatorStride: channels, rows: outputWidth, firstChannel: 0,
+                        channelCount: channels,
+                        output: output.baseAddress! + ((image * outputHeight + outputY) * outputWidth) * channels,
+                        outputStride: channels)
         }
     }
     return true

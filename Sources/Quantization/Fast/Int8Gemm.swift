@@ -74,7 +74,7 @@ public enum Int8Gemm {
         let job = RowJob(activations: UnsafeRawPointer(aBase), accumulators: cBase, depth: depth,
                          columnCount: columnCount, depthGroups: groups,
                          activationMask: Element.unsignedOffset == 0 ? 0 : 0x8080_8080,
-                         activationOffset: Element.unsignedOffset, weightZeroPoint: weightZeroPoint,
+                         weightZeroPoint: weightZeroPoint,
                          columnOffsets: columnOffsets, rowBlock: workspace.rowBlock,
                          kernelISA: workspace.instructionSet.kernelISA)
         weights.packed.withUnsafeBufferPointer { packed in

@@ -10,7 +10,6 @@ struct RowJob {
     let depthGroups: Int
     /// 0x80808080 for int8 activations (adds 128 to each byte), else 0.
     let activationMask: UInt32
-    let activationOffset: Int32
     let weightZeroPoint: Int32
     let columnOffsets: UnsafeMutablePointer<Int32>
     let rowBlock: Int
@@ -53,65 +52,27 @@ struct RowJob {
         }
     }
 
-    /// Returns `rowsum(a') = rowsum(a) + K * offset` of the row at `source`,
-    /// summing the stored bytes as their own type so the loop vectorizes.
-    /// The result wraps like every other term, and is exact anyway:
-    /// `255 * K` fits in int32 for every depth that passes the headroom check.
-    @inline(__always)
-    private func unsignedRowSum(_ source: UnsafeRawPointer) -> Int32 {
-        var sum: Int32 = 0
-        if activationOffset == 0 {
-            let values = source.assumingMemoryBound(to: UInt8.self)
-            for k in 0..<depth { sum &+= Int32(values[k]) }
-        } else {
-            let values = source.assumingMemoryBound(to: Int8.self)
-            for k in 0..<depth { sum &+= Int32(values[k]) }
-        }
-        return sum &+ Int32(truncatingIfNeeded: depth) &* activationOffset
-    }
-
     /// Packs `rowCount` activation rows into 4-row tiles, `a'[tile][group][row][4]`
-    /// with `a' = a + offset` and zeros for padding, and stores each row's
-    /// offset `-Zb' * rowsum(a')`.
+    /// with `a' = a + offset` and zeros for padding (`ck_pack_activation_tile`),
+    /// and stores each row's offset `-Zb' * rowsum(a')`. The sums wrap like
+    /// every other term, and are exact anyway: `255 * K` fits in int32 for
+    /// every depth that passes the headroom check.
     private func packBlock(
         firstRow: Int, rowCount: Int, into packed: UnsafeMutableRawPointer,
         rowOffsets: UnsafeMutablePointer<Int32>
     ) {
         let tileRows = Int(CK_TILE_ROWS)
-        let group = Int(CK_DEPTH_GROUP)
-        let fullGroups = depth / group
-        let tailDepth = depth - fullGroups * group
+        let tileBytes = depthGroups * tileRows * Int(CK_DEPTH_GROUP)
         let tiles = (rowCount + tileRows - 1) / tileRows
-        let groupStride = tileRows * group
-        let tileBytes = depthGroups * groupStride
-
-        for paddedRow in 0..<(tiles * tileRows) {
-            let tile = paddedRow / tileRows
-            let rowInTile = paddedRow % tileRows
-            let target = packed + tile * tileBytes + rowInTile * group
-            guard paddedRow < rowCount else {
-                for groupIndex in 0..<depthGroups {
-                    target.storeBytes(of: 0, toByteOffset: groupIndex * groupStride, as: UInt32.self)
-                }
-                rowOffsets[paddedRow] = 0
-                continue
-            }
-
-            let source = activations + (firstRow + paddedRow) * depth
-            for groupIndex in 0..<fullGroups {
-                let word = source.loadUnaligned(fromByteOffset: groupIndex * group, as: UInt32.self)
-                target.storeBytes(of: word ^ activationMask, toByteOffset: groupIndex * groupStride, as: UInt32.self)
-            }
-            if tailDepth > 0 {
-                var word: UInt32 = 0
-                for lane in 0..<tailDepth {
-                    let byte = UInt32(source.load(fromByteOffset: fullGroups * group + lane, as: UInt8.self))
-                    word |= (byte ^ (activationMask & 0xFF)) << (8 * lane)
-                }
-                target.storeBytes(of: word, toByteOffset: fullGroups * groupStride, as: UInt32.self)
-            }
-
-            rowOffsets[paddedRow] = 0 &- weightZeroPoint &* unsignedRowSum(source)
+        let flip = UInt8(truncatingIfNeeded: activationMask)
+        let source = activations.assumingMemoryBound(to: UInt8.self) + firstRow * depth
+        let bytes = packed.assumingMemoryBound(to: UInt8.self)
+        for tile in 0..<tiles {
+            let sums = rowOffsets + tile * tileRows
+            ck_pack_activation_tile(source + tile * tileRows * depth, depth,
+                                    min(tileRows, rowCount - tile * tileRows), depth, flip,
+                                    bytes + tile * tileBytes, sums)
+            for row in 0..<tileRows { sums[row] = 0 &- weightZeroPoint &* sums[row] }
         }
     }
 }

@@ -1,21 +1,25 @@
 import Foundation
 
-/// Scratch memory of the packed integer layers for one thread: a
-/// single-threaded `Int8GemmWorkspace`, the zero-point-padded input, the
-/// im2col matrix and the int32 accumulators. Buffers grow to the largest layer seen and are then reused,
-/// so a layer allocates nothing once the first batch has run.
+/// Scratch memory of the fast integer layers for one thread: a
+/// single-threaded `Int8GemmWorkspace` and raw buffers for the im2col
+/// matrix, padded inputs, int32 accumulators, depthwise weights and the
+/// per-channel output-stage parameters. Buffers grow to the largest layer
+/// seen and are then reused, so a layer allocates nothing once the first
+/// batch has run.
 ///
 /// The evaluation runs one batch per core, so each thread multiplies on its
 /// own and the GEMM itself stays on one thread. One scratch serves one layer
 /// at a time; `forCurrentThread()` gives every thread its own.
 public final class IntegerScratch {
     public let workspace: Int8GemmWorkspace
-    private var columns: UnsafeMutableRawPointer?
-    private var columnCapacity = 0
-    private var padded: UnsafeMutableRawPointer?
-    private var paddedCapacity = 0
-    private var accumulators: UnsafeMutablePointer<Int32>?
-    private var accumulatorCapacity = 0
+
+    /// The buffers, each used by one kernel step at a time.
+    enum Slot: Int, CaseIterable {
+        case columns, padded, accumulators, weights, channelBias, channelMultipliers, channelShifts
+    }
+
+    private var buffers: [UnsafeMutableRawPointer?] = Array(repeating: nil, count: Slot.allCases.count)
+    private var capacities: [Int] = Array(repeating: 0, count: Slot.allCases.count)
 
     private static let threadKey = "quantscope.IntegerScratch"
 
@@ -25,9 +29,7 @@ public final class IntegerScratch {
     }
 
     deinit {
-        columns?.deallocate()
-        padded?.deallocate()
-        accumulators?.deallocate()
+        for buffer in buffers { buffer?.deallocate() }
     }
 
     /// The calling thread's scratch, created on its first use.
@@ -39,35 +41,27 @@ public final class IntegerScratch {
         return scratch
     }
 
+    /// Room for `count` values of `type` in `slot`, 64-byte aligned,
+    /// contents undefined.
+    func buffer<Value>(_ slot: Slot, _ type: Value.Type, count: Int) -> UnsafeMutableBufferPointer<Value> {
+        let bytes = max(count, 1) * MemoryLayout<Value>.stride
+        if bytes > capacities[slot.rawValue] || buffers[slot.rawValue] == nil {
+            buffers[slot.rawValue]?.deallocate()
+            capacities[slot.rawValue] = max(bytes, 64)
+            buffers[slot.rawValue] = UnsafeMutableRawPointer.allocate(byteCount: capacities[slot.rawValue],
+                                                                       alignment: 64)
+        }
+        let start = buffers[slot.rawValue]!.bindMemory(to: Value.self, capacity: count)
+        return UnsafeMutableBufferPointer(start: start, count: count)
+    }
+
     /// Room for `count` im2col elements, contents undefined.
     func columnBuffer<Element: Int8GemmElement>(_ type: Element.Type, count: Int) -> UnsafeMutableBufferPointer<Element> {
-        Self.bytes(Element.self, count: count, in: &columns, capacity: &columnCapacity)
-    }
-
-    /// Room for `count` elements of padded input, contents undefined.
-    func paddedBuffer<Element: Int8GemmElement>(_ type: Element.Type, count: Int) -> UnsafeMutableBufferPointer<Element> {
-        Self.bytes(Element.self, count: count, in: &padded, capacity: &paddedCapacity)
-    }
-
-    /// Grows `storage` to at least `count` bytes and returns it typed as `Element`.
-    private static func bytes<Element: Int8GemmElement>(
-        _ type: Element.Type, count: Int, in storage: inout UnsafeMutableRawPointer?, capacity: inout Int
-    ) -> UnsafeMutableBufferPointer<Element> {
-        if count > capacity || storage == nil {
-            storage?.deallocate()
-            capacity = max(count, 64)
-            storage = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 64)
-        }
-        return UnsafeMutableBufferPointer(start: storage!.bindMemory(to: Element.self, capacity: count), count: count)
+        buffer(.columns, Element.self, count: count)
     }
 
     /// Room for `count` accumulators, contents undefined.
     func accumulatorBuffer(count: Int) -> UnsafeMutableBufferPointer<Int32> {
-        if count > accumulatorCapacity || accumulators == nil {
-            accumulators?.deallocate()
-            accumulatorCapacity = max(count, 16)
-            accumulators = UnsafeMutablePointer<Int32>.allocate(capacity: accumulatorCapacity)
-        }
-        return UnsafeMutableBufferPointer(start: accumulators, count: count)
+        buffer(.accumulators, Int32.self, count: count)
     }
 }

@@ -2,7 +2,7 @@
 /// `fullyConnected`:
 ///
 ///     acc[n][o] = sum_i (q1[n, i] - Z1) * (q2[o, i] - Z2)            (Int8Gemm)
-///     q3[n, o] = clamp(Z3 + M[o] * (acc[n][o] + bias[o]))           (outputStage)
+///     q3[n, o] = clamp(Z3 + M[o] * (acc[n][o] + bias[o]))           (ChannelOutputStage)
 ///
 /// `weights` is the `[out][in]` matrix packed as one group. Runs on the
 /// calling thread. Returns false, computing nothing, when `in` could
@@ -33,14 +33,12 @@ public func packedFullyConnected<Element: QuantizedValue & Int8GemmElement>(
     }
     guard weights.fitsAccumulator(Element.self, inputZeroPoint: parameters.inputZeroPoint) else { return false }
 
-    let blockSize = batch * outputFeatures
-    let buffer = scratch.accumulatorBuffer(count: 2 * blockSize)
-    let accumulators = UnsafeMutableBufferPointer(rebasing: buffer[..<blockSize])
-    let transposed = UnsafeMutableBufferPointer(rebasing: buffer[blockSize...])
+    let accumulators = scratch.accumulatorBuffer(count: batch * outputFeatures)
     try Int8Gemm.multiply(input, rowCount: batch, zeroPoint: parameters.inputZeroPoint, weights: matrix,
                           into: accumulators, workspace: scratch.workspace)
-    applyOutputStage(accumulators: UnsafeBufferPointer(accumulators), transposed: transposed, rowCount: batch, columnCount: outputFeatures,
-                     firstChannel: 0, bias: bias, parameters: parameters, output: output.baseAddress!,
-                     rowStride: outputFeatures, columnStride: 1)
+    let stage = ChannelOutputStage(parameters: parameters, bias: bias, channels: outputFeatures, scratch: scratch)
+    stage.apply(UnsafePointer(accumulators.baseAddress!), accumulatorStride: outputFeatures, rows: batch,
+                firstChannel: 0, channelCount: outputFeatures, output: output.baseAddress!,
+                outputStride: outputFeatures)
     return true
 }

@@ -67,6 +67,10 @@ public struct Conv2DShape: Sendable, Equatable, Hashable {
                                   padBefore: padLeft, padAfter: padRight)) ?? 0
     }
 
+    /// [N, C, H, W].
+    public var inputShape: [Int] { [batch, inputChannels, inputHeight, inputWidth] }
+    /// [N, Cout, OH, OW].
+    public var outputShape: [Int] { [batch, outputChannels, outputHeight, outputWidth] }
     public var inputCount: Int { batch * inputChannels * inputHeight * inputWidth }
     public var weightCount: Int { outputChannels * inputChannelsPerGroup * kernelHeight * kernelWidth }
     public var outputCount: Int { batch * outputChannels * outputHeight * outputWidth }

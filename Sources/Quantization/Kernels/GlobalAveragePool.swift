@@ -40,23 +40,12 @@ func globalAveragePoolKernel<Element: QuantizedValue>(
 
     // Parameters.
     let inputZeroPoint = parameters.inputZeroPoint
-    let outputZeroPoint = parameters.outputZeroPoint
-    let multiplier = parameters.multiplier
-    let outputClamp = parameters.outputClamp
 
     // Shapes.
-    try checkPositive(kernel, "batch", batch)
-    try checkPositive(kernel, "channels", channels)
-    try checkPositive(kernel, "height", height)
-    try checkPositive(kernel, "width", width)
+    try validateGlobalAveragePool(kernel, inputCount: input.count, outputCount: output.count, batch: batch,
+                                  channels: channels, height: height, width: width, parameters: parameters,
+                                  Element.self)
     let planeSize = height * width
-    guard planeSize < 1 << 23 else {
-        throw .invalidShape(kernel: kernel, field: "height * width", value: planeSize,
-                            requirement: "below 2^23 so the int32 sum cannot overflow")
-    }
-    try checkCount(kernel, "input", expected: batch * channels * planeSize, actual: input.count)
-    try checkCount(kernel, "output", expected: batch * channels, actual: output.count)
-    try parameters.validate(kernel, Element.self, Element.self)
     let count = Int32(planeSize)
 
     // Loop over planes.
@@ -68,11 +57,38 @@ func globalAveragePoolKernel<Element: QuantizedValue>(
         }
 
         // Epilogue: multiplier, rounding division by the count, zero-point, clamp.
-        let scaled = multiplyByQuantizedMultiplier(sum, multiplier)
-        let average = Int64(roundingDivide(scaled, by: count)) + Int64(outputZeroPoint)
-        let value = Int32(min(max(average, Int64(outputClamp.lower)), Int64(outputClamp.upper)))
+        let value = globalAverage(sum: sum, count: count, parameters: parameters)
         output[plane] = Element(truncatingIfNeeded: value)
     }
+}
+
+/// Checks the shapes and parameters of a global average pool, with headroom:
+/// the int32 sums of planes below 2^23 elements cannot overflow.
+func validateGlobalAveragePool<Element: QuantizedValue>(
+    _ kernel: String, inputCount: Int, outputCount: Int, batch: Int, channels: Int, height: Int, width: Int,
+    parameters: RequantizeParameters, _ type: Element.Type
+) throws(KernelError) {
+    try checkPositive(kernel, "batch", batch)
+    try checkPositive(kernel, "channels", channels)
+    try checkPositive(kernel, "height", height)
+    try checkPositive(kernel, "width", width)
+    let planeSize = height * width
+    guard planeSize < 1 << 23 else {
+        throw .invalidShape(kernel: kernel, field: "height * width", value: planeSize,
+                            requirement: "below 2^23 so the int32 sum cannot overflow")
+    }
+    try checkCount(kernel, "input", expected: batch * channels * planeSize, actual: inputCount)
+    try checkCount(kernel, "output", expected: batch * channels, actual: outputCount)
+    try parameters.validate(kernel, Element.self, Element.self)
+}
+
+/// Returns `clamp(Z2 + round(M * sum / count))` for the centered sum of one
+/// plane: the multiplier first, then the rounding division, as TFLite does.
+@inline(__always)
+func globalAverage(sum: Int32, count: Int32, parameters: RequantizeParameters) -> Int32 {
+    let scaled = multiplyByQuantizedMultiplier(sum, parameters.multiplier)
+    let average = Int64(roundingDivide(scaled, by: count)) + Int64(parameters.outputZeroPoint)
+    return Int32(min(max(average, Int64(parameters.outputClamp.lower)), Int64(parameters.outputClamp.upper)))
 }
 
 /// Array form of `globalAveragePool(input:output:batch:channels:height:width:parameters:)`;

@@ -1,7 +1,7 @@
 import XCTest
 @testable import Quantization
 
-/// `depthwiseConv2D` against the scalar reference `conv2D`, value for value,
+/// `depthwiseConv2D` (NHWC) against the scalar reference `conv2D` (NCHW), value for value,
 /// on seeded random layers with one input channel per group (depthwise with
 /// channel multipliers 1 to 3, and single-channel inputs) of both 8-bit types: padding with
 /// nonzero input zero-points, strides, dilations, per-tensor and
@@ -91,7 +91,8 @@ final class DepthwiseConv2DTests: XCTestCase {
 
         let scratch = try IntegerScratch()
         var actual = [Element](repeating: 0, count: shape.outputCount)
-        let ran = try input.withUnsafeBufferPointer { inputBuffer in
+        let channelsLast = relayout(input, shape: shape.inputShape, from: .rowMajor, to: .channelsLast)
+        let ran = try channelsLast.withUnsafeBufferPointer { inputBuffer in
             try weights.withUnsafeBufferPointer { weightBuffer in
                 try actual.withUnsafeMutableBufferPointer { outputBuffer in
                     try withOptionalBuffer(bias) { biasBuffer in
@@ -105,6 +106,6 @@ final class DepthwiseConv2DTests: XCTestCase {
             }
         }
         XCTAssertTrue(ran, label)
-        XCTAssertEqual(actual, expected, label)
+        XCTAssertEqual(relayout(actual, shape: shape.outputShape, from: .channelsLast, to: .rowMajor), expected, label)
     }
 }

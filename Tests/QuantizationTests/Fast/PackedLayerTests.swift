@@ -52,29 +52,44 @@ final class PackedLayerTests: XCTestCase {
         }
     }
 
-    func testOutputStageRowMatchesOutputStage() {
+    func testChannelOutputStageMatchesOutputStage() throws {
         var generator = SeededGenerator(seed: 0x0057_A6E)
-        let accumulators = int32EdgeValues + (0..<2000).map { _ in Int32.random(in: Int32.min...Int32.max, using: &generator) }
-        let clamp = ActivationClamp(lower: -128, upper: 127)
+        let accumulators = int32EdgeValues + (0..<300).map { _ in Int32.random(in: Int32.min...Int32.max, using: &generator) }
+        // One channel per (shift, M0) pair, so every lane of a vector has its own shift.
+        var multipliers: [QuantizedMultiplier] = []
         for shift in QuantizedMultiplier.validShifts {
             for m0: Int32 in [0, 1 << 30, (1 << 30) + 12_345, Int32.max] {
-                let multiplier = QuantizedMultiplier(m0: m0, shift: shift)
-                for zeroPoint: Int32 in [-128, -3, 0, 127] {
-                    let bias = Int32.random(in: -1000...1000, using: &generator)
-                    var actual = [Int8](repeating: 0, count: accumulators.count)
-                    accumulators.withUnsafeBufferPointer { source in
-                        actual.withUnsafeMutableBufferPointer { output in
-                            outputStageRow(source.baseAddress!, count: source.count, bias: bias, multiplier: multiplier,
-                                           outputZeroPoint: zeroPoint, clamp: clamp, output: output.baseAddress!,
-                                           outputStride: 1)
+                multipliers.append(QuantizedMultiplier(m0: m0, shift: shift))
+            }
+        }
+        let channels = multipliers.count
+        let bias = (0..<channels).map { _ in Int32.random(in: -1000...1000, using: &generator) }
+        let scratch = try IntegerScratch()
+        for zeroPoint: Int32 in [-128, -3, 0, 127] {
+            let clamp = ActivationClamp(lower: zeroPoint == 0 ? 0 : -128, upper: 127)
+            let parameters = AccumulatingLayerParameters(
+                inputZeroPoint: 0, weightZeroPoints: [0], outputZeroPoint: zeroPoint,
+                outputMultipliers: multipliers, outputClamp: clamp)
+            // Rows of `channels` accumulators: channel c of row r reads accumulators[(r + c) % count].
+            let rows = accumulators.count
+            let block = (0..<(rows * channels)).map { accumulators[($0 / channels + $0 % channels) % rows] }
+            for path in VectorPath.allCases where path.rawValue <= VectorPath.current.rawValue {
+                var actual = [Int8](repeating: 0, count: rows * (channels + 3))
+                VectorPath.withLimit(path) {
+                    block.withUnsafeBufferPointer { source in
+                        bias.withUnsafeBufferPointer { biasBuffer in
+                            actual.withUnsafeMutableBufferPointer { output in
+                                let stage = ChannelOutputStage(parameters: parameters, bias: biasBuffer,
+                                                               channels: channels, scratch: scratch)
+                                stage.apply(source.baseAddress!, accumulatorStride: channels, rows: rows,
+                                            firstChannel: 0, channelCount: channels, output: output.baseAddress!,
+                                            outputStride: channels + 3)
+                            }
                         }
                     }
-                    let expected = accumulators.map {
-                        Int8(outputStage(accumulator: $0, bias: bias, multiplier: multiplier,
-                                         outputZeroPoint: zeroPoint, clamp: clamp))
-                    }
-                    XCTAssertEqual(actual, expected, "\(multiplier) Z3=\(zeroPoint)")
                 }
+                checkRows(actual, block: block, rows: rows, channels: channels, bias: bias,
+                              multipliers: multipliers, zeroPoint: zeroPoint, clamp: clamp, label: "\(path)")
             }
         }
     }
@@ -88,6 +103,20 @@ final class PackedLayerTests: XCTestCase {
     }
 
     // MARK: Helpers
+
+    private func checkRows(_ actual: [Int8], block: [Int32], rows: Int, channels: Int, bias: [Int32],
+                           multipliers: [QuantizedMultiplier], zeroPoint: Int32, clamp: ActivationClamp,
+                           label: String) {
+        for row in 0..<rows {
+            let expected = (0..<channels).map { channel in
+                Int8(outputStage(accumulator: block[row * channels + channel], bias: bias[channel],
+                                 multiplier: multipliers[channel], outputZeroPoint: zeroPoint, clamp: clamp))
+            }
+            let start = row * (channels + 3)
+            XCTAssertEqual(Array(actual[start..<(start + channels)]), expected, "row \(row) Z3=\(zeroPoint) \(label)")
+        }
+    }
+
 
     private func checkConvolution<Element: QuantizedValue & Int8GemmElement>(
         _ shape: Conv2DShape, _ type: Element.Type, perChannel: Bool, generator: inout SeededGenerator, label: String
@@ -149,17 +178,20 @@ final class PackedLayerTests: XCTestCase {
     }
 }
 
-/// Runs `packedConv2D` on freshly packed weights; fails when the layer
-/// cannot be packed or the kernel declines it.
+/// Runs `packedConv2D` on freshly packed weights, with `input` and the
+/// result in NCHW, moved to and from the kernel's NHWC. Fails when the
+/// layer cannot be packed or the kernel declines it.
 func runPackedConv2D<Element: QuantizedValue & Int8GemmElement>(
     input: [Element], weights: [Element], bias: [Int32]?, shape: Conv2DShape, parameters: AccumulatingLayerParameters
 ) throws -> [Element] {
     let packed = try XCTUnwrap(PackedLayerWeights(weights: weights, outputChannels: shape.outputChannels,
                                                   depth: shape.reductionDepth, groups: shape.groups,
-                                                  weightZeroPoints: parameters.weightZeroPoints))
+                                                  weightZeroPoints: parameters.weightZeroPoints,
+                                                  taps: shape.kernelHeight * shape.kernelWidth))
     let scratch = try IntegerScratch()
     var output = [Element](repeating: 0, count: shape.outputCount)
-    let ran = try input.withUnsafeBufferPointer { inputBuffer in
+    let channelsLast = relayout(input, shape: shape.inputShape, from: .rowMajor, to: .channelsLast)
+    let ran = try channelsLast.withUnsafeBufferPointer { inputBuffer in
         try output.withUnsafeMutableBufferPointer { outputBuffer in
             try withOptionalBuffer(bias) { biasBuffer in
                 Result {
@@ -170,7 +202,7 @@ func runPackedConv2D<Element: QuantizedValue & Int8GemmElement>(
         }
     }
     XCTAssertTrue(ran, "packedConv2D declined \(shape)")
-    return output
+    return relayout(output, shape: shape.outputShape, from: .channelsLast, to: .rowMajor)
 }
 
 /// Runs `packedFullyConnected` on freshly packed weights.
