@@ -25,8 +25,8 @@ import Quantization
 /// median kept.
 public enum KernelBenchmark {
     /// Default timed calls per kernel and untimed calls before them.
-    public static let repeats = 7
-    public static let warmup = 2
+    public static let repeats = 15
+    public static let warmup = 3
 
     /// Times every network of the suite at its batch and at half of it,
     /// and returns the samples.
@@ -199,11 +199,13 @@ public enum KernelBenchmark {
         x = large.fullyConnected(x, outputs: 10, activation: .none)
         networks.append((large, x, 16))
 
-        // Depthwise layers from 24 to 128 channels, strided and not.
+        // Depthwise layers from 24 to 128 channels, strided and not, and a
+        // 128-to-128 pointwise layer.
         var depthwise = SyntheticNetwork(inputShape: [24, 24, 24])
         x = depthwise.depthwise(depthwise.input, kernel: 3, activation: .relu6)
         x = depthwise.conv(x, outputChannels: 64, kernel: 1, activation: .relu6)
         x = depthwise.depthwise(x, kernel: 3, stride: 2, activation: .relu6)
+        x = depthwise.conv(x, outputChannels: 128, kernel: 1, activation: .relu6)
         x = depthwise.conv(x, outputChannels: 128, kernel: 1, activation: .relu6)
         x = depthwise.depthwise(x, kernel: 3, activation: .relu6)
         x = depthwise.depthwise(x, kernel: 3, stride: 2, activation: .relu6)

@@ -11,9 +11,11 @@
 ///   `patchElement / outputWidth`. The unfold copies one such row per input
 ///   channel, kernel tap and output row, and pays a fixed cost per row on
 ///   top of the cost per element.
-/// - `windowRow`: kernel-window rows copied by the unfold,
-///   `patchElement / kW`; a 3 x 3 window copies three contiguous values
-///   per step, a 1 x 1 window one, so 1 x 1 unfolds cost more per element.
+/// - `windowRow`: contiguous runs the unfold copies. The float unfold
+///   copies one kernel row of one channel per run (`patchElement / kW`),
+///   so 1 x 1 unfolds cost more per element than 3 x 3 ones. The int8
+///   engine keeps activations channels-last and copies `kW * Cin / groups`
+///   bytes per run (`patchElement / (kW * Cin / groups)`).
 /// - `stridedPatchElement`: `patchElement` of a convolution with a stride
 ///   above 1, 0 otherwise; a strided unfold gathers where a stride-1
 ///   unfold copies contiguous rows.
@@ -24,6 +26,17 @@
 ///   plane shrinks (7 x 7 outputs reuse each weight only 49 times).
 /// - `windowElement`: `outputElements * kH * kW` of a pooling layer, the
 ///   taps its loops visit.
+/// - `outputPixel`: output pixels (`N * Ho * Wo`) of an int8 pooling
+///   layer, whose channels-last kernel works one pixel at a time with the
+///   channels in vector registers.
+/// - `outputRow`: output rows of a float pooling layer, `outputElements /
+///   outputWidth`; the kernels work one output row at a time and pay a
+///   fixed cost per row, so a narrow output costs more per element.
+/// - For an int8 reshape, `inputElement` counts the elements of a 4-D
+///   input with more than one channel and more than one pixel, and
+///   `relaidPixel` its pixels (`N * H * W`): the integer engine keeps such
+///   activations channels-last and copies them, pixel by pixel, into the
+///   channels-first order a flattened value has. Both are 0 otherwise.
 /// - `spilledElement`: output elements of a kernel whose input and output
 ///   bytes exceed the per-core cache (`KernelCostTable.cacheBytes`), 0
 ///   otherwise. Such a kernel streams from the next cache level and pays
@@ -40,6 +53,9 @@ public enum KernelFeature: String, Sendable, Equatable, Hashable, CaseIterable, 
     case weightElement = "weight_element"
     case weightRead = "weight_read"
     case windowElement = "window_element"
+    case outputRow = "output_row"
+    case outputPixel = "output_pixel"
+    case relaidPixel = "relaid_pixel"
     case spilledElement = "spilled_element"
 }
 
@@ -133,16 +149,20 @@ public enum KernelClass: String, Sendable, Equatable, Hashable, CaseIterable, Co
             return [.call, .mac, .inputElement, .outputElement]
         case .floatFullyConnected, .int8FullyConnected:
             return [.mac, .inputElement, .outputElement, .weightElement]
-        case .floatPooling, .int8Pooling:
-            return [.inputElement, .windowElement]
+        case .floatPooling:
+            return [.inputElement, .windowElement, .outputRow]
+        case .int8Pooling:
+            return [.inputElement, .windowElement, .outputPixel]
         case .floatGlobalAveragePool, .int8GlobalAveragePool:
             return [.inputElement]
         case .floatAdd, .floatActivation:
             return [.outputElement, .spilledElement]
         case .int8Add, .floatConcat, .int8Concat, .floatOperation:
             return [.outputElement]
-        case .floatReshape, .int8Reshape:
+        case .floatReshape:
             return []
+        case .int8Reshape:
+            return [.inputElement, .relaidPixel]
         case .quantize, .dequantize:
             return [.outputElement]
         }

@@ -1,16 +1,22 @@
 /// The kernels one layer or conversion runs, each with its `KernelClass`
 /// and feature counts (see `KernelFeature`):
 ///
-///     convolution, grouped:  call = batch * groups, mac, patchElement = MACs / (Cout / groups),
-///                            patchRow = patchElement / outputWidth, windowRow = patchElement / kW,
+///     convolution, grouped:  call = batch * groups, mac, patchElement = MACs / (Cout / groups)
+///                            (0 for an int8 1x1 stride-1 ungrouped convolution, which needs no unfold),
+///                            patchRow = patchElement / outputWidth, windowRow = patchElement / kW
+///                            (float) or patchElement / (kW * Cin / groups) (int8, channels-last),
 ///                            stridedPatchElement = patchElement when stride > 1, inputElement, outputElement,
 ///                            weightRead = batch * weightElements
 ///     depthwise:             call = batch * groups, mac, inputElement, outputElement
 ///     fully connected:       mac, inputElement = batch * Cin, outputElement, weightElement
-///     pooling:               inputElement, windowElement = outputElements * kH * kW
+///     pooling:               inputElement, windowElement = outputElements * kH * kW,
+///                            float: outputRow = outputElements / outputWidth,
+///                            int8: outputPixel = outputElements / C
 ///     global average pool:   inputElement
 ///     add, concat, float op: outputElement
-///     reshape:               none (overhead only)
+///     reshape, float:        none (overhead only)
+///     reshape, int8:         inputElement, relaidPixel = N * H * W of a 4-D input with C > 1 and
+///                            H * W > 1 (a channels-last to channels-first copy), else 0
 ///     quantize, dequantize:  outputElement = converted elements
 ///
 /// Every float add and activation also counts `spilledElement` (its output
@@ -59,12 +65,20 @@ public struct KernelWork: Sendable, Equatable {
                                   counts: [.call: batch * layer.groups, .mac: layer.macs, .inputElement: input,
                                            .outputElement: output])
             } else {
-                let patch = layer.macs / channelsPerGroup
+                // The int8 engine multiplies a 1x1, stride-1, ungrouped
+                // convolution's channels-last input directly: no unfold.
+                let kernelTaps = layer.weightShape.map { $0.count == 4 ? $0[2] * $0[3] : 0 } ?? 0
+                let unfolds = !(integer && kernelTaps == 1 && layer.stride == 1 && layer.groups == 1)
+                let patch = unfolds ? layer.macs / channelsPerGroup : 0
                 let width = max(1, layer.outputShape.last ?? 1)
-                let kernelWidth = max(1, layer.weightShape?.last ?? 1)
+                // A float unfold copies runs of one kernel row of one
+                // channel (kW values); the int8 engine's channels-last
+                // unfold copies kW * Cin / groups bytes per run.
+                let runLength = max(1, (layer.weightShape?.last ?? 1)
+                                       * (integer ? layer.weightShape.map { $0.count == 4 ? $0[1] : 1 } ?? 1 : 1))
                 main = KernelWork(kernelClass: integer ? .int8Convolution : .floatConvolution,
                                   counts: [.call: batch * layer.groups, .mac: layer.macs, .patchElement: patch,
-                                           .patchRow: patch / width, .windowRow: patch / kernelWidth,
+                                           .patchRow: patch / width, .windowRow: patch / runLength,
                                            .stridedPatchElement: layer.stride > 1 ? patch : 0,
                                            .inputElement: input, .outputElement: output,
                                            .weightRead: batch * layer.weightElements])
@@ -74,8 +88,12 @@ public struct KernelWork: Sendable, Equatable {
                               counts: [.mac: layer.macs, .inputElement: input, .outputElement: output,
                                        .weightElement: layer.weightElements])
         case .pooling:
+            let width = max(1, layer.outputShape.last ?? 1)
+            let pixels = output / max(1, layer.outputShape.count == 4 ? layer.outputShape[1] : 1)
             main = KernelWork(kernelClass: integer ? .int8Pooling : .floatPooling,
-                              counts: [.inputElement: input, .windowElement: output * layer.window])
+                              counts: [.inputElement: input, .windowElement: output * layer.window,
+                                       KernelFeature.outputPixel: integer ? pixels : 0,
+                                       KernelFeature.outputRow: integer ? 0 : output / width])
         case .globalAveragePool:
             main = KernelWork(kernelClass: integer ? .int8GlobalAveragePool : .floatGlobalAveragePool,
                               counts: [.inputElement: input])
@@ -85,7 +103,15 @@ public struct KernelWork: Sendable, Equatable {
         case .concat:
             main = KernelWork(kernelClass: integer ? .int8Concat : .floatConcat, counts: [.outputElement: output])
         case .reshape:
-            main = KernelWork(kernelClass: integer ? .int8Reshape : .floatReshape, counts: [:])
+            if integer {
+                let shape = layer.inputShapes.first ?? []
+                let copies = shape.count == 4 && shape[1] > 1 && shape[2] * shape[3] > 1
+                main = KernelWork(kernelClass: .int8Reshape,
+                                  counts: [.inputElement: copies ? input : 0,
+                                           .relaidPixel: copies ? shape[0] * shape[2] * shape[3] : 0])
+            } else {
+                main = KernelWork(kernelClass: .floatReshape, counts: [:])
+            }
         case .floatOperation:
             main = KernelWork(kernelClass: .floatOperation, counts: [.outputElement: output])
         }

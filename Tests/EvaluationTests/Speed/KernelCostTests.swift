@@ -51,6 +51,43 @@ final class KernelCostTests: XCTestCase {
         let counts = KernelWork.kernels(of: layer, precision: .int8)[0].counts
         XCTAssertEqual(counts[.inputElement], 384)
         XCTAssertEqual(counts[.windowElement], 96 * 4)
+        XCTAssertEqual(counts[.outputPixel], 2 * 16)
+        XCTAssertEqual(counts[.outputRow], 0)
+        let float = KernelWork.kernels(of: layer, precision: .float)[0].counts
+        XCTAssertEqual(float[.outputRow], 2 * 3 * 4)
+        XCTAssertEqual(float[.outputPixel], 0)
+    }
+
+    func testInt8UnfoldRunsSpanChannels() throws {
+        let layer = try convolution(batch: 4, inputChannels: 8, outputChannels: 16, size: 10)
+        let int8 = KernelWork.kernels(of: layer, precision: .int8)[0].counts
+        XCTAssertEqual(int8[.windowRow], 4 * 100 * 3)
+        let float = KernelWork.kernels(of: layer, precision: .float)[0].counts
+        XCTAssertEqual(float[.windowRow], 4 * 100 * 8 * 3)
+    }
+
+    func testInt8PointwiseConvolutionHasNoUnfold() throws {
+        let layer = try LayerGeometry(name: "pw", kind: .convolution, inputs: ["x"], output: "y",
+                                      inputShapes: [[2, 32, 7, 7]], outputShape: [2, 64, 7, 7],
+                                      weightShape: [64, 32, 1, 1], biasElements: 64)
+        let int8 = KernelWork.kernels(of: layer, precision: .int8)[0].counts
+        XCTAssertEqual(int8[.patchElement], 0)
+        XCTAssertEqual(int8[.windowRow], 0)
+        XCTAssertEqual(int8[.mac], 2 * 64 * 49 * 32)
+        let float = KernelWork.kernels(of: layer, precision: .float)[0].counts
+        XCTAssertEqual(float[.patchElement], 2 * 49 * 32)
+    }
+
+    func testInt8FlattenCountsChannelsLastCopy() throws {
+        let copied = try LayerGeometry(name: "flatten", kind: .reshape, inputs: ["x"], output: "y",
+                                       inputShapes: [[16, 64, 7, 7]], outputShape: [16, 3136])
+        let counts = KernelWork.kernels(of: copied, precision: .int8)[0].counts
+        XCTAssertEqual(counts[.inputElement], 16 * 3136)
+        XCTAssertEqual(counts[.relaidPixel], 16 * 49)
+        XCTAssertEqual(KernelWork.kernels(of: copied, precision: .float)[0].counts, [:])
+        let pooled = try LayerGeometry(name: "flatten", kind: .reshape, inputs: ["x"], output: "y",
+                                       inputShapes: [[16, 64, 1, 1]], outputShape: [16, 64])
+        XCTAssertEqual(KernelWork.kernels(of: pooled, precision: .int8)[0].counts[.inputElement], 0)
     }
 
     func testFitRecoversExactCosts() {
