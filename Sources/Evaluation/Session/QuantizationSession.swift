@@ -50,7 +50,7 @@ public final class QuantizationSession: @unchecked Sendable {
     /// computes the float reference on `data` (activations of the first
     /// `referenceSamples` samples are kept for per-layer error).
     public init(model: Model, data: LabeledImages, calibrationImages: Tensor, referenceSamples: Int = 256,
-                batchSize: Int = 125, cacheBudgetBytes: Int = 256 << 20,
+                batchSize: Int = 125, cacheBudgetBytes: Int = 160 << 20,
                 token: CancellationToken = CancellationToken()) throws {
         let prepared = try GraphPreparation.prepare(model)
         guard let input = prepared.model.graph.runtimeInputs.first?.name,
@@ -74,7 +74,7 @@ public final class QuantizationSession: @unchecked Sendable {
     /// calibration statistics earlier does not calibrate twice, and computes
     /// the float reference on `data`.
     public init(model: Model, calibrated: CalibratedModel, data: LabeledImages, referenceSamples: Int = 256,
-                batchSize: Int = 125, cacheBudgetBytes: Int = 256 << 20,
+                batchSize: Int = 125, cacheBudgetBytes: Int = 160 << 20,
                 token: CancellationToken = CancellationToken()) throws {
         let prepared = calibrated.prepared
         guard let input = prepared.model.graph.runtimeInputs.first?.name,
