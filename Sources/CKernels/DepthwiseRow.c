@@ -109,8 +109,11 @@ void depthwise_block_avx512(const int32_t *window, const ptrdiff_t *offsets, siz
                             const int full, int32_t *accumulators) {
     __m512i factors[CK_DEPTHWISE_REGISTER_TAPS];
     depthwise_factors_avx512(weights, taps, channels, mask, factors);
-    size_t x = 0;
-    for (; x + 4 <= output_width; x += 4) {
+    /* A row of four or more pixels ends with a group that overlaps the one before it, which
+     * rewrites identical sums instead of taking the last pixels one at a time. */
+    const size_t grouped = output_width >= 4 ? output_width : 0;
+    for (size_t group = 0; group < grouped; group += 4) {
+        const size_t x = group + 4 <= grouped ? group : grouped - 4;
         const int32_t *source = window + x * pixel_step;
         __m512i sum0 = _mm512_setzero_si512(), sum1 = sum0, sum2 = sum0, sum3 = sum0;
         for (size_t tap = 0; tap < taps; tap++) {
@@ -124,7 +127,7 @@ void depthwise_block_avx512(const int32_t *window, const ptrdiff_t *offsets, siz
         }
         depthwise_store_four_avx512(accumulators + x * channels, channels, mask, sum0, sum1, sum2, sum3);
     }
-    for (; x < output_width; x++) {
+    for (size_t x = grouped; x < output_width; x++) {
         depthwise_pixel_avx512(window + x * pixel_step, offsets, taps, factors, mask, full,
                                accumulators + x * channels);
     }
@@ -142,8 +145,10 @@ void depthwise_block_3x3_avx512(const int32_t *window, const ptrdiff_t *offsets,
                                 const int full, int32_t *accumulators) {
     __m512i factors[9];
     depthwise_factors_avx512(weights, 9, channels, mask, factors);
-    size_t x = 0;
-    for (; x + 4 <= output_width; x += 4) {
+    /* The last group overlaps the one before it, as in depthwise_block_avx512. */
+    const size_t grouped = output_width >= 4 ? output_width : 0;
+    for (size_t group = 0; group < grouped; group += 4) {
+        const size_t x = group + 4 <= grouped ? group : grouped - 4;
         __m512i sum0 = _mm512_setzero_si512(), sum1 = sum0, sum2 = sum0, sum3 = sum0;
         for (size_t ky = 0; ky < 3; ky++) {
             /* offsets[3 * ky] is the start of kernel row ky, and its taps follow one pixel apart. */
@@ -162,7 +167,7 @@ void depthwise_block_3x3_avx512(const int32_t *window, const ptrdiff_t *offsets,
         }
         depthwise_store_four_avx512(accumulators + x * channels, channels, mask, sum0, sum1, sum2, sum3);
     }
-    for (; x < output_width; x++) {
+    for (size_t x = grouped; x < output_width; x++) {
         depthwise_pixel_avx512(window + x * stride * channels, offsets, 9, factors, mask, full,
                                accumulators + x * channels);
     }
