@@ -126,7 +126,9 @@ void ck_output_stage_channels(const int32_t *accumulators, size_t accumulator_st
  * * weights[(ky * kernel_width + kx) * channels + c], for x < output_width,
  * wrapping modulo 2^32. `window` contains centered inputs (q1 - Z1, 0 in
  * the padding) from the first input row of the output row on, and
- * `row_stride` is the number of elements per padded input row.
+ * `row_stride` is the number of elements per padded input row. Inputs and
+ * weights must lie in [-255, 255] (centered 8-bit values), which lets the
+ * AVX-512 path multiply them as int16.
  */
 void ck_depthwise_row(const int32_t *window, size_t row_stride, size_t channels, size_t output_width,
                       size_t stride_width, size_t kernel_height, size_t kernel_width,

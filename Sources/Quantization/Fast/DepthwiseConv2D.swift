@@ -73,7 +73,10 @@ public func depthwiseConv2D<Element: QuantizedValue & Int8GemmElement>(
     // P. The border stays 0 for every image, so only the interior is rewritten per image.
     let padded = scratch.buffer(.padded, Int32.self, count: paddedHeight * paddedRow).baseAddress!
     padded.update(repeating: 0, count: paddedHeight * paddedRow)
-    let sums = scratch.accumulatorBuffer(count: outputWidth * channels).baseAddress!
+    // Output rows are summed in bands of about 32 KiB of accumulators, and each band gets
+    // one output stage call, so that its per-channel setup is not paid per row.
+    let rowsPerBand = min(outputHeight, max(1, 8192 / (outputWidth * channels)))
+    let sums = scratch.accumulatorBuffer(count: rowsPerBand * outputWidth * channels).baseAddress!
     let stage = ChannelOutputStage(parameters: parameters, bias: bias, channels: channels, scratch: scratch)
     let source = input.baseAddress!
 
@@ -92,18 +95,24 @@ public func depthwiseConv2D<Element: QuantizedValue & Int8GemmElement>(
             }
         }
 
-        for outputY in 0..<outputHeight {
-            let window = padded + outputY * strideHeight * paddedRow
-            if singleChannel {
-                ck_single_channel_row(window, paddedRow, channels, outputWidth, shape.strideWidth, kernelHeight,
-                                      kernelWidth, shape.dilationHeight, shape.dilationWidth, centeredWeights, sums)
-            } else {
-                ck_depthwise_row(window, paddedRow, channels, outputWidth, shape.strideWidth, kernelHeight,
-                                 kernelWidth, shape.dilationHeight, shape.dilationWidth, centeredWeights, sums)
+        for bandStart in stride(from: 0, to: outputHeight, by: rowsPerBand) {
+            let bandRows = min(rowsPerBand, outputHeight - bandStart)
+            for bandRow in 0..<bandRows {
+                let window = padded + (bandStart + bandRow) * strideHeight * paddedRow
+                let rowSums = sums + bandRow * outputWidth * channels
+                if singleChannel {
+                    ck_single_channel_row(window, paddedRow, channels, outputWidth, shape.strideWidth,
+                                          kernelHeight, kernelWidth, shape.dilationHeight, shape.dilationWidth,
+                                          centeredWeights, rowSums)
+                } else {
+                    ck_depthwise_row(window, paddedRow, channels, outputWidth, shape.strideWidth, kernelHeight,
+                                     kernelWidth, shape.dilationHeight, shape.dilationWidth, centeredWeights,
+                                     rowSums)
+                }
             }
-            stage.apply(UnsafePointer(sums), accumulatorStride: channels, rows: outputWidth, firstChannel: 0,
-                        channelCount: channels,
-                        output: output.baseAddress! + ((image * outputHeight + outputY) * outputWidth) * channels,
+            stage.apply(UnsafePointer(sums), accumulatorStride: channels, rows: bandRows * outputWidth,
+                        firstChannel: 0, channelCount: channels,
+                        output: output.baseAddress! + ((image * outputHeight + bandStart) * outputWidth) * channels,
                         outputStride: channels)
         }
     }

@@ -39,6 +39,43 @@ final class DepthwiseConv2DTests: XCTestCase {
         XCTAssertGreaterThan(checked, 50)
     }
 
+    /// Every vector path on the cases the AVX-512 row handles separately. Channel counts fall
+    /// below, at and past multiples of 16, and rows have four-pixel groups plus a remainder.
+    /// Windows have fewer than, exactly and more than nine taps, and zero-points sit at both
+    /// ends of the 8-bit range.
+    func testDepthwiseMatchesReferenceOnEveryVectorPath() throws {
+        var generator = SeededGenerator(seed: 0xD3E7_16AF)
+        // (channels, multiplier, kernel, stride, dilation, pad)
+        let cases: [(Int, Int, Int, Int, Int, Int)] = [
+            (16, 1, 3, 1, 1, 1), (17, 1, 3, 2, 1, 1), (33, 1, 3, 1, 1, 0), (64, 1, 3, 2, 1, 1),
+            (70, 1, 3, 1, 2, 2), (8, 2, 3, 1, 1, 1), (20, 1, 2, 1, 1, 1), (19, 1, 5, 1, 1, 2), (48, 1, 1, 1, 1, 0),
+        ]
+        let paths = VectorPath.allCases.filter { $0.rawValue <= VectorPath.current.rawValue }
+        for (index, testCase) in cases.enumerated() {
+            let (channels, multiplier, kernel, stride, dilation, pad) = testCase
+            let shape = Conv2DShape(
+                batch: 2, inputChannels: channels, inputHeight: Int.random(in: 6...11, using: &generator),
+                inputWidth: Int.random(in: 9...19, using: &generator), outputChannels: channels * multiplier,
+                kernelHeight: kernel, kernelWidth: kernel, strideHeight: stride, strideWidth: stride,
+                dilationHeight: dilation, dilationWidth: dilation, padTop: pad, padLeft: pad, padBottom: pad,
+                padRight: pad, groups: channels)
+            for path in paths {
+                for extreme in [false, true] {
+                    let label = "case \(index) on \(path), zero-points at the \(extreme ? "top" : "bottom"): \(shape)"
+                    try VectorPath.withLimit(path) {
+                        if index % 2 == 0 {
+                            try check(shape, Int8.self, perChannel: index % 3 == 0, generator: &generator,
+                                      label: label, zeroPoint: extreme ? 127 : -128)
+                        } else {
+                            try check(shape, UInt8.self, perChannel: index % 3 == 0, generator: &generator,
+                                      label: label, zeroPoint: extreme ? 255 : 0)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     func testGroupedConvolutionIsDeclined() throws {
         let shape = Conv2DShape(batch: 1, inputChannels: 4, inputHeight: 5, inputWidth: 5, outputChannels: 8,
                                 kernelHeight: 3, kernelWidth: 3, strideHeight: 1, strideWidth: 1,
@@ -66,7 +103,8 @@ final class DepthwiseConv2DTests: XCTestCase {
     // MARK: Helpers
 
     private func check<Element: QuantizedValue & Int8GemmElement>(
-        _ shape: Conv2DShape, _ type: Element.Type, perChannel: Bool, generator: inout SeededGenerator, label: String
+        _ shape: Conv2DShape, _ type: Element.Type, perChannel: Bool, generator: inout SeededGenerator, label: String,
+        zeroPoint: Int32? = nil
     ) throws {
         let channels = shape.outputChannels
         let input = (0..<shape.inputCount).map { _ in Element.random(in: Element.min...Element.max, using: &generator) }
@@ -76,8 +114,10 @@ final class DepthwiseConv2DTests: XCTestCase {
         let low = Int32(Element.min), high = Int32(Element.max)
         let count = perChannel ? channels : 1
         let parameters = AccumulatingLayerParameters(
-            inputZeroPoint: Int32.random(in: (low + 1)...(high - 1), using: &generator),
-            weightZeroPoints: (0..<count).map { _ in Int32.random(in: (low + 1)...(high - 1), using: &generator) },
+            inputZeroPoint: zeroPoint ?? Int32.random(in: (low + 1)...(high - 1), using: &generator),
+            weightZeroPoints: (0..<count).map { _ in
+                zeroPoint ?? Int32.random(in: (low + 1)...(high - 1), using: &generator)
+            },
             outputZeroPoint: Int32.random(in: low...high, using: &generator),
             outputMultipliers: (0..<count).map { _ in
                 QuantizedMultiplier(m0: Int32.random(in: (1 << 30)...Int32.max, using: &generator),
