@@ -120,6 +120,19 @@ void ck_output_stage_channels(const int32_t *accumulators, size_t accumulator_st
                               void *output, size_t output_stride);
 
 /*
+ * The integer elementwise Add of two byte tensors of `count` elements
+ * (int8 bit patterns when is_signed, else uint8): output[i] = clamp(Z3 +
+ * M3 * (M1 * ((input1[i] - Z1) << 20) + M2 * ((input2[i] - Z2) << 20)),
+ * lower, upper), each M applied from its m0 and shift as in
+ * ck_output_stage_channels (m0 0 or in [2^30, 2^31), shift in -31...30).
+ * Bit-exact with the Swift `add` kernel.
+ */
+void ck_quantized_add(int is_signed, const void *input1, const void *input2, size_t count,
+                      int32_t z1, int32_t z2, int32_t m0_1, int32_t shift_1, int32_t m0_2, int32_t shift_2,
+                      int32_t m0_3, int32_t shift_3, int32_t output_zero_point, int32_t lower, int32_t upper,
+                      void *output);
+
+/*
  * One output row of a depthwise convolution on channels-last int32 data:
  * accumulators[x * channels + c] = sum over (ky, kx) of
  * window[ky * dilation_height * row_stride + (x * stride_width + kx * dilation_width) * channels + c]

@@ -94,7 +94,8 @@ extension IntegerLayer {
                     throw shapeError("integer Add needs two inputs of one shape, got \(inputs.map(\.shape))")
                 }
                 let second = inputs[1].inLayout(first.layout)
-                return result(try add(first.values(Element.self), second.values(Element.self), parameters: parameters),
+                return result(try vectorizedAdd(first.values(Element.self), second.values(Element.self),
+                                                parameters: parameters),
                               shape: first.shape, layout: first.layout)
 
             case let .maxPool(window, clamp):

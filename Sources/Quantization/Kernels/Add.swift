@@ -66,8 +66,6 @@ func addKernel<Element: QuantizedValue>(
     output: UnsafeMutableBufferPointer<Element>,
     parameters: AddParameters
 ) throws(KernelError) {
-    let kernel = "Add"
-
     // Parameters.
     let input1ZeroPoint = parameters.input1ZeroPoint
     let input2ZeroPoint = parameters.input2ZeroPoint
@@ -79,13 +77,7 @@ func addKernel<Element: QuantizedValue>(
     let leftShift = AddParameters.inputLeftShift
 
     // Shapes.
-    try checkCount(kernel, "input2", expected: input1.count, actual: input2.count)
-    try checkCount(kernel, "output", expected: input1.count, actual: output.count)
-    try checkZeroPoint(kernel, "input1", input1ZeroPoint, Element.self)
-    try checkZeroPoint(kernel, "input2", input2ZeroPoint, Element.self)
-    try checkZeroPoint(kernel, "output", outputZeroPoint, Element.self)
-    try checkMultipliers(kernel, [input1Multiplier, input2Multiplier, outputMultiplier])
-    try checkClamp(kernel, outputClamp, Element.self)
+    try checkAdd(Element.self, counts: (input1.count, input2.count, output.count), parameters: parameters)
 
     // Loop over elements.
     for index in 0..<input1.count {
@@ -99,6 +91,21 @@ func addKernel<Element: QuantizedValue>(
                                 outputZeroPoint: outputZeroPoint, clamp: outputClamp)
         output[index] = Element(truncatingIfNeeded: value)
     }
+}
+
+/// Checks what `add` and its vectorized twin need: equal counts, zero-points
+/// and clamp bounds in `Element`'s range, and valid multipliers.
+func checkAdd<Element: QuantizedValue>(_ type: Element.Type, counts: (input1: Int, input2: Int, output: Int),
+                                       parameters: AddParameters) throws(KernelError) {
+    let kernel = "Add"
+    try checkCount(kernel, "input2", expected: counts.input1, actual: counts.input2)
+    try checkCount(kernel, "output", expected: counts.input1, actual: counts.output)
+    try checkZeroPoint(kernel, "input1", parameters.input1ZeroPoint, Element.self)
+    try checkZeroPoint(kernel, "input2", parameters.input2ZeroPoint, Element.self)
+    try checkZeroPoint(kernel, "output", parameters.outputZeroPoint, Element.self)
+    try checkMultipliers(kernel, [parameters.input1Multiplier, parameters.input2Multiplier,
+                                  parameters.outputMultiplier])
+    try checkClamp(kernel, parameters.outputClamp, Element.self)
 }
 
 /// Array form of `add(_:_:output:parameters:)`.
