@@ -123,10 +123,14 @@ public enum KernelBenchmark {
     static func suite() -> [(SyntheticNetwork, SyntheticNetwork.Value, Int)] {
         var networks: [(SyntheticNetwork, SyntheticNetwork.Value, Int)] = []
 
-        // Plain convolutions with pooling, then two fully connected layers.
+        // Plain convolutions with pooling and a strided 1 x 1 shortcut over
+        // the 28 x 28 plane, then two fully connected layers.
         var plain = SyntheticNetwork(inputShape: [1, 28, 28])
         var x = plain.conv(plain.input, outputChannels: 24, kernel: 3, padding: 1, activation: .relu)
+        let full = x
         x = plain.maxPool(x, kernel: 2, stride: 2)
+        x = plain.add(x, plain.conv(full, outputChannels: 24, kernel: 1, stride: 2, activation: .none),
+                      activation: .none)
         x = plain.conv(x, outputChannels: 48, kernel: 3, padding: 1, activation: .relu)
         x = plain.maxPool(x, kernel: 2, stride: 2)
         x = plain.flatten(x)

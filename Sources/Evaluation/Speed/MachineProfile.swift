@@ -162,7 +162,7 @@ public enum MachineProfile {
 
     /// Version of `KernelBenchmark` and `KernelWork`; raise it when either
     /// changes what a cached measurement means.
-    public static let kernelBenchmarkVersion = 6
+    public static let kernelBenchmarkVersion = 7
 
     /// Identifies the measuring program: `kernelBenchmarkVersion`, then the
     /// running executable's resolved path, size in bytes and modification
