@@ -6,7 +6,7 @@ Usage (from the repository root, with the system python3):
     python3 docs/benchmarks/run_benchmarks.py [--models cnn mobilenet] [--batch 16]
         [--threads 1] [--repeats 20] [--toggle-latency]
         [--peak-int8-gops X --peak-float-gflops Y --peak-source TEXT]
-        [--quantscope .build/debug/quantscope] [--output docs/benchmarks/results.md]
+        [--quantscope .build/release/quantscope] [--output docs/benchmarks/results.md]
 
 One run measures, for each sample model, on the same input batch, data and
 thread count:
@@ -488,8 +488,8 @@ def main():
     parser.add_argument("--peak-source", default="given on the command line", help="where the peaks come from")
     parser.add_argument("--toggle-latency", action="store_true",
                         help="also time quantscope's layer toggles and peak memory on the first model")
-    parser.add_argument("--quantscope", default=os.path.join(REPOSITORY, ".build", "debug", "quantscope"),
-                        help="quantscope executable (default .build/debug/quantscope)")
+    parser.add_argument("--quantscope", default=os.path.join(REPOSITORY, ".build", "release", "quantscope"),
+                        help="quantscope executable (default .build/release/quantscope)")
     parser.add_argument("--tflite-python", default="/work/venvs/tflite/bin/python",
                         help="python of the venv with tensorflow-cpu and ai-edge-litert")
     parser.add_argument("--output", default=os.path.join(REPOSITORY, "docs", "benchmarks", "results.md"),
