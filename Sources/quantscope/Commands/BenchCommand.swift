@@ -41,10 +41,11 @@ let benchCommand = Command(
                 + "median time of each program unit on one thread, started from the values a full int8 run stored; "
                 + "a unit includes the quantize or dequantize steps placed in it.",
             "Simulated: the speed model's 'this-machine' profile at the same batch, next to each measured layer, "
-                + "with the ratio measured / simulated. The profile is fitted at first use (about 1.5 s, cached until "
+                + "with the ratio measured / simulated. The profile is fitted at first use (about 1 s, cached until "
                 + "the program is rebuilt) to quantscope's own kernels timed on synthetic layers: per kernel class, "
-                + "time = overhead + sum of cost * count over its terms (GEMM calls, MACs, unfolded elements and "
-                + "rows, output elements, weights read, pooling taps, converted elements). A float layer adds its "
+                + "time = overhead + sum of cost * count over its terms (GEMM calls, MACs, unfolded elements, rows "
+                + "and copied runs, output elements, weights read, pooling taps and output rows or pixels, "
+                + "channels-last copies, converted elements). A float layer adds its "
                 + "Relu or Clip as a second kernel; an int8 unit adds the quantize and dequantize steps placed in it. "
                 + "The model computes " + SpeedModel.formulaDescription + ".",
             "A layer counts as within 30% when |measured - simulated| <= max(0.3 * simulated, 5 µs). The 5 µs "
