@@ -390,6 +390,9 @@ extension LayerCompilation {
                 try quantizeBias(values, inputScale: input.scale, weightScales: weightParameters.map(\.scale))
             }
         }
+        if let bias {
+            try checkBiasHeadroom(bias, depth: depth, input: input, weights: weightParameters)
+        }
         report.weightRange = ClipRange(lower: weights.min() ?? 0, upper: weights.max() ?? 0)
         report.weightParameters = weightParameters
         report.multipliers = parameters.outputMultipliers
@@ -397,6 +400,26 @@ extension LayerCompilation {
         report.reductionDepth = depth
         report.accumulatorLimit = try? AccumulatorHeadroom.maxReductionDepth(for: scheme)
         return (storage, weightParameters, parameters, quantizedBias)
+    }
+
+    /// Rejects a bias that the int32 accumulator cannot hold beside the
+    /// largest product sum: |bias[c] / (S_in * S_w[c])| + depth * 255 * 255
+    /// must stay within Int32.max, because centered 8-bit operands lie in
+    /// [-255, 255]. Such a layer runs in float instead of wrapping silently.
+    private func checkBiasHeadroom(_ bias: [Float], depth: Int, input: QuantizationParameters,
+                                   weights: [QuantizationParameters]) throws(LayerCompilationError) {
+        let limit = Double(Int32.max) - Double(depth) * 255 * 255
+        for channel in bias.indices {
+            let weightScale = weights[weights.count == 1 ? 0 : channel].scale
+            let steps = abs(Double(bias[channel]) / (Double(input.scale) * Double(weightScale)))
+            if steps > limit {
+                let stepText = steps < 1e18 ? String(Int64(steps.rounded())) : "\(steps)"
+                throw .unsupported("bias \(bias[channel]) of output channel \(channel) is \(stepText) steps of "
+                    + "S_in * S_w, more than the \(Int(max(limit, 0))) the int32 accumulator holds beside a "
+                    + "reduction of depth \(depth); the layer runs in float (calibrate on data that matches "
+                    + "the model, or rescale the layer)")
+            }
+        }
     }
 
     /// S[c] * (q - Z[c]) for weights laid out [rows, ...].
