@@ -43,6 +43,26 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(output.standardError.contains("invalid value 'zero' for --limit"), output.standardError)
     }
 
+    func testQuantizedEvalSavesOutputs() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let integerPath = directory.appendingPathComponent("int8.npy").path
+        let floatPath = directory.appendingPathComponent("float.npy").path
+        let integer = try BinaryRunner.run(["eval", "SampleModels/cnn.onnx", "--limit", "50", "--quantize", "all",
+                                            "--save-outputs", integerPath])
+        XCTAssertEqual(integer.status, 0, integer.standardError)
+        let float = try BinaryRunner.run(["eval", "SampleModels/cnn.onnx", "--limit", "50",
+                                          "--save-outputs", floatPath])
+        XCTAssertEqual(float.status, 0, float.standardError)
+        let integerBytes = try Data(contentsOf: URL(fileURLWithPath: integerPath))
+        let floatBytes = try Data(contentsOf: URL(fileURLWithPath: floatPath))
+        // Same header and size ([50, 10] float32), different values.
+        XCTAssertEqual(integerBytes.count, floatBytes.count)
+        XCTAssertEqual(integerBytes.prefix(64), floatBytes.prefix(64))
+        XCTAssertNotEqual(integerBytes, floatBytes)
+    }
+
     func testInspectJSONListsLayers() throws {
         let output = try BinaryRunner.run(["inspect", conformanceModel, "--json"])
         XCTAssertEqual(output.status, 0, output.standardError)

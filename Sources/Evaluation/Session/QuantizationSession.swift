@@ -341,6 +341,19 @@ public final class QuantizationSession: @unchecked Sendable {
         stored.contains(program, samples: data.count)
     }
 
+    /// Returns the logits [N, classes] of `plan` in sample order, read from
+    /// the per-batch cache, or nil when some batch last ran another plan or
+    /// the result came from stored predictions (evaluate `plan` in a session
+    /// that has not stored it, as `quantscope eval` does).
+    public func logits(of plan: QuantizationPlan) throws -> Tensor? {
+        let program = try self.program(for: plan)
+        let batches: [Tensor]? = withEvaluationLock {
+            guard batchCacheHolds(program) else { return nil }
+            return cache.compactMap(\.logits)
+        }
+        return try batches.map(concatenateBatches)
+    }
+
     /// Drops every cached value and every stored prediction.
     public func clearCache() {
         evaluationLock.lock()

@@ -107,6 +107,13 @@ private func runQuantizedEval(_ parsed: ParsedArguments, path: String, loaded: L
     let session = try QuantizationSession(model: loaded.model, data: data, calibrationImages: calibration,
                                           batchSize: batchSize)
     let result = try session.evaluate(plan)
+    if let outputsPath = parsed.value("--save-outputs") {
+        guard let logits = try session.logits(of: plan) else {
+            throw CommandFailure("the outputs of the quantized model were not kept, so --save-outputs "
+                                 + "cannot write \(outputsPath); rerun without --save-outputs")
+        }
+        try NPYWriter.write(logits, to: outputsPath)
+    }
     let errors = try session.layerErrors(plan)
     let correct = result.top1.map { Int(($0 * Double(result.samples)).rounded()) }
     let errorByName = Dictionary(errors.map { ($0.layer, $0) }, uniquingKeysWith: { first, _ in first })
