@@ -42,8 +42,8 @@ void quantized_add_body(int is_signed, const uint8_t *input1, const uint8_t *inp
     for (size_t index = 0; index < count; index++) {
         const int32_t a = (int32_t)(uint8_t)(input1[index] ^ flip) - centered_z1;
         const int32_t b = (int32_t)(uint8_t)(input2[index] ^ flip) - centered_z2;
-        const int32_t x1 = scale_by_multiplier(a << 20, m0_1, shift_1);
-        const int32_t x2 = scale_by_multiplier(b << 20, m0_2, shift_2);
+        const int32_t x1 = scale_by_multiplier(a * (1 << 20), m0_1, shift_1);
+        const int32_t x2 = scale_by_multiplier(b * (1 << 20), m0_2, shift_2);
         const int32_t sum = (int32_t)((uint32_t)x1 + (uint32_t)x2);
         int32_t value = scale_by_multiplier(sum, m0_3, shift_3) + output_zero_point;
         value = value < lower ? lower : value;
