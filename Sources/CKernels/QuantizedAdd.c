@@ -33,8 +33,8 @@ void quantized_add_body(int is_signed, const uint8_t *input1, const uint8_t *inp
                         int32_t z1, int32_t z2, int32_t m0_1, int32_t shift_1, int32_t m0_2, int32_t shift_2,
                         int32_t m0_3, int32_t shift_3, int32_t output_zero_point, int32_t lower, int32_t upper,
                         uint8_t *output) {
-    /* Signed bytes are read as their bit patterns; flipping the top bit
-     * maps int8 v to v + 128, and the zero-points are moved to match. */
+    /* Signed bytes are read as their bit patterns. Flipping the top bit
+     * maps int8 v to v + 128, so the zero-points move by 128 as well. */
     const uint8_t flip = is_signed ? 0x80 : 0;
     const int32_t offset = is_signed ? 128 : 0;
     const int32_t centered_z1 = z1 + offset;

@@ -342,9 +342,9 @@ public final class QuantizationSession: @unchecked Sendable {
     }
 
     /// Returns the logits [N, classes] of `plan` in sample order, read from
-    /// the per-batch cache, or nil when some batch last ran another plan or
-    /// the result came from stored predictions (evaluate `plan` in a session
-    /// that has not stored it, as `quantscope eval` does).
+    /// the per-batch cache. Returns nil when some batch last ran another
+    /// plan or the result came from stored predictions, so call it right
+    /// after evaluating `plan` in a fresh session, as `quantscope eval` does.
     public func logits(of plan: QuantizationPlan) throws -> Tensor? {
         let program = try self.program(for: plan)
         let batches: [Tensor]? = withEvaluationLock {

@@ -119,7 +119,7 @@ public enum KernelBenchmark {
         return samples
     }
 
-    /// The networks of the suite, each with its output value and batch.
+    /// Returns the networks of the suite, each with its output value and batch.
     static func suite() -> [(SyntheticNetwork, SyntheticNetwork.Value, Int)] {
         var networks: [(SyntheticNetwork, SyntheticNetwork.Value, Int)] = []
 

@@ -30,7 +30,7 @@
 ///   layer, whose channels-last kernel works one pixel at a time with the
 ///   channels in vector registers.
 /// - `outputRow`: output rows of a float pooling layer, `outputElements /
-///   outputWidth`; the kernels work one output row at a time and pay a
+///   outputWidth`. The kernels work one output row at a time and pay a
 ///   fixed cost per row, so a narrow output costs more per element.
 /// - For an int8 reshape, `inputElement` counts the elements of a 4-D
 ///   input with more than one channel and more than one pixel, and

@@ -72,10 +72,11 @@ public struct KernelWork: Sendable, Equatable {
                 let patch = unfolds ? layer.macs / channelsPerGroup : 0
                 let width = max(1, layer.outputShape.last ?? 1)
                 // A float unfold copies runs of one kernel row of one
-                // channel (kW values); the int8 engine's channels-last
+                // channel (kW values). The int8 engine's channels-last
                 // unfold copies kW * Cin / groups bytes per run.
-                let runLength = max(1, (layer.weightShape?.last ?? 1)
-                                       * (integer ? layer.weightShape.map { $0.count == 4 ? $0[1] : 1 } ?? 1 : 1))
+                let kernelWidth = max(1, layer.weightShape?.last ?? 1)
+                let channelsPerRun = integer && layer.weightShape?.count == 4 ? layer.weightShape![1] : 1
+                let runLength = kernelWidth * max(1, channelsPerRun)
                 main = KernelWork(kernelClass: integer ? .int8Convolution : .floatConvolution,
                                   counts: [.call: batch * layer.groups, .mac: layer.macs, .patchElement: patch,
                                            .patchRow: patch / width, .windowRow: patch / runLength,

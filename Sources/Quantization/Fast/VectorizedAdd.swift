@@ -1,6 +1,6 @@
 import CKernels
 
-/// The integer elementwise Add on the vectorized C kernel
+/// Adds two quantized tensors elementwise on the vectorized C kernel
 /// (`ck_quantized_add`), bit-exact with the reference `add`:
 ///
 ///     q3 = clamp(Z3 + M3 * (M1 * ((q1 - Z1) * 2^20) + M2 * ((q2 - Z2) * 2^20)))
